@@ -1,0 +1,16 @@
+# Every dependency comes from a Debian package; nothing is downloaded at build time.
+find_package(Threads REQUIRED)
+find_package(OpenSSL 3 REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(CLI11 REQUIRED)
+
+# Debian's standalone Asio ships no CMake package, so we describe it ourselves.
+find_path(ASIO_INCLUDE_DIR asio.hpp REQUIRED)
+add_library(websockify_asio INTERFACE)
+add_library(websockify::asio ALIAS websockify_asio)
+target_include_directories(websockify_asio SYSTEM INTERFACE ${ASIO_INCLUDE_DIR})
+# ASIO_HAS_*: clang 14 with libstdc++ finds no coroutine support in Asio 1.22 without them.
+target_compile_definitions(websockify_asio INTERFACE
+    ASIO_STANDALONE ASIO_NO_DEPRECATED ASIO_SEPARATE_COMPILATION
+    ASIO_HAS_CO_AWAIT=1 ASIO_HAS_STD_COROUTINE=1)
+target_link_libraries(websockify_asio INTERFACE Threads::Threads OpenSSL::SSL OpenSSL::Crypto)
