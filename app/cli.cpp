@@ -1,1 +1,197 @@
-// CLI
+#include "cli.hpp"
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace websockify::app
+{
+namespace
+{
+
+constexpr int usage_error = 2;
+
+/// Python websockify options whose feature has not landed yet. They are recognised so that
+/// users get a clear message instead of "unknown option".
+struct pending_option
+{
+    const char* flags;
+    const char* help;
+    bool takes_value;
+};
+
+constexpr std::array pending_options{
+    pending_option{"--record", "record sessions to FILE.[session_number]", true},
+    pending_option{"-D,--daemon", "become a daemon (background process)", false},
+    pending_option{"--run-once", "handle a single WebSocket connection and exit", false},
+    pending_option{"--timeout", "after TIMEOUT seconds exit when not connected", true},
+    pending_option{"--idle-timeout", "exit after TIMEOUT seconds without active connections",
+                   true},
+    pending_option{"--cert", "SSL certificate file (default self.pem)", true},
+    pending_option{"--key", "SSL key file (if separate from cert)", true},
+    pending_option{"--key-password", "SSL key password", true},
+    pending_option{"--ssl-only", "disallow non-encrypted client connections", false},
+    pending_option{"--ssl-target", "connect to SSL target as SSL client", false},
+    pending_option{"--verify-client", "require encrypted clients to present a valid certificate",
+                   false},
+    pending_option{"--cafile", "file of CA certificates for validating clients", true},
+    pending_option{"--ssl-version", "minimum TLS version (default, tlsv1_1, tlsv1_2, tlsv1_3)",
+                   true},
+    pending_option{"--ssl-ciphers", "list of ciphers allowed for connections", true},
+    pending_option{"--unix-listen", "listen on a unix socket FILE", true},
+    pending_option{"--unix-listen-mode", "mode of the unix socket (octal, default 0600)", true},
+    pending_option{"--unix-target", "connect to a unix socket target", true},
+    pending_option{"--inetd", "inetd mode: fd 0 is the listening socket", false},
+    pending_option{"--web", "run a web server on the same port, serving files from DIR", true},
+    pending_option{"--web-auth", "require authentication for the web server", false},
+    pending_option{"--file-only", "disable directory listings in the web server", false},
+    pending_option{"--wrap-mode", "what to do when the wrapped program exits: exit, ignore, "
+                                  "respawn",
+                   true},
+    pending_option{"--target-config", "file or directory of 'token: host:port' lines "
+                                      "(deprecated: use --token-plugin TokenFile)",
+                   true},
+    pending_option{"--token-plugin", "token plugin, e.g. TokenFile, to map tokens to targets",
+                   true},
+    pending_option{"--token-source", "argument passed to the token plugin", true},
+    pending_option{"--host-token", "take the token from the Host header", false},
+    pending_option{"--auth-plugin", "authentication plugin, e.g. BasicHTTPAuth", true},
+    pending_option{"--auth-source", "argument passed to the auth plugin", true},
+    pending_option{"--heartbeat", "send a ping to the client every INTERVAL seconds", true},
+    pending_option{"--log-file", "write logs to FILE", true},
+    pending_option{"--syslog", "log to syslog SERVER (/dev/log or host:port)", true},
+    pending_option{"--legacy-syslog", "use the old syslog format", false},
+};
+
+void fail(const std::string& message)
+{
+    std::cerr << "websockify: " << message << '\n';
+}
+
+command_line exit_with(int code)
+{
+    command_line result;
+    result.exit_code = code;
+    return result;
+}
+
+/// One line per CLI11 message: its errors may contain newlines.
+std::string first_line(std::string text)
+{
+    text.erase(std::find(text.begin(), text.end(), '\n'), text.end());
+    return text;
+}
+
+} // namespace
+
+command_line parse_command_line(int argc, char** argv)
+{
+    // Everything after the first "--" is a program to wrap (Python's form); split it off
+    // before CLI11, which would otherwise mix it with the addresses.
+    std::vector<std::string> args(argv + 1, argv + argc);
+    const auto separator = std::find(args.begin(), args.end(), "--");
+    const bool wraps_program = separator != args.end();
+    args.erase(separator, args.end());
+
+    CLI::App cli{"WebSocket to TCP proxy (drop-in for Python websockify)\n\n"
+                 "Usage:\n"
+                 "  websockify [options] [source_addr:]source_port target_addr:target_port\n"
+                 "  websockify [options] [source_addr:]source_port -- WRAP_COMMAND_LINE",
+                 "websockify"};
+    cli.set_version_flag("--version", std::string("websockify ") + WEBSOCKIFY_VERSION);
+
+    config::settings settings;
+    std::vector<std::string> positionals;
+    std::string log_format = "human";
+    bool libserver = false;
+
+    cli.add_flag("-v,--verbose", settings.verbose, "verbose messages");
+    cli.add_flag("--traffic", settings.traffic, "per frame traffic");
+    cli.add_flag("-6,--prefer-ipv6", settings.prefer_ipv6,
+                 "prefer IPv6 when resolving source_addr");
+    cli.add_option("--log-format", log_format, "log line format: human (Python's) or json")
+        ->check(CLI::IsMember({"human", "json"}));
+    cli.add_option("--max-message-size", settings.max_message_size,
+                   "largest WebSocket message accepted from a client, in bytes (0: no limit)");
+    cli.add_flag("--libserver", libserver, "accepted for compatibility and ignored");
+
+    std::vector<std::pair<std::string, CLI::Option*>> pending;
+    std::vector<std::string> pending_values(pending_options.size());
+    for (std::size_t i = 0; i < pending_options.size(); ++i)
+    {
+        const auto& spec = pending_options[i];
+        auto* option = spec.takes_value
+                           ? cli.add_option(spec.flags, pending_values[i], spec.help)
+                           : cli.add_flag(spec.flags, spec.help);
+        pending.emplace_back(option->get_name(), option);
+    }
+    cli.add_option("addresses", positionals,
+                   "[source_addr:]source_port and target_addr:target_port");
+
+    try
+    {
+        std::reverse(args.begin(), args.end()); // CLI11 takes a reversed vector
+        cli.parse(args);
+    }
+    catch (const CLI::CallForHelp&)
+    {
+        std::cout << cli.help();
+        return {};
+    }
+    catch (const CLI::CallForVersion&)
+    {
+        std::cout << cli.version() << '\n';
+        return {};
+    }
+    catch (const CLI::ParseError& e)
+    {
+        fail(first_line(e.what()) + " (see --help)");
+        return exit_with(usage_error);
+    }
+
+    for (const auto& [name, option] : pending)
+    {
+        if (option->count() > 0)
+        {
+            fail(name + " is not supported yet by this websockify version");
+            return exit_with(usage_error);
+        }
+    }
+    if (wraps_program)
+    {
+        fail("wrapping a program (-- PROGRAM ARGS) is not supported yet by this websockify "
+             "version");
+        return exit_with(usage_error);
+    }
+    if (libserver)
+    {
+        std::cerr << "websockify: --libserver is ignored (there is only one server engine)\n";
+    }
+
+    try
+    {
+        if (positionals.size() != 2)
+        {
+            fail(positionals.size() < 2
+                     ? "expected [source_addr:]source_port target_addr:target_port"
+                     : "too many arguments; expected [source_addr:]source_port "
+                       "target_addr:target_port");
+            return exit_with(usage_error);
+        }
+        settings.listen = config::parse_listen_address(positionals[0]);
+        settings.target = config::parse_target_address(positionals[1]);
+    }
+    catch (const config::invalid_argument& e)
+    {
+        fail(e.what());
+        return exit_with(usage_error);
+    }
+    settings.log = log_format == "json" ? config::log_format::json : config::log_format::human;
+    command_line result;
+    result.settings = std::move(settings);
+    return result;
+}
+
+} // namespace websockify::app

@@ -1,1 +1,34 @@
-int main() { return 0; }
+#include "cli.hpp"
+#include "websockify/log/log.hpp"
+#include "websockify/net/listener.hpp"
+#include "websockify/server/server.hpp"
+
+#include <exception>
+#include <iostream>
+
+int main(int argc, char** argv)
+{
+    using namespace websockify;
+    const auto command = app::parse_command_line(argc, argv);
+    if (!command.settings)
+    {
+        return command.exit_code;
+    }
+    const auto& settings = *command.settings;
+    log::setup(settings.log, settings.verbose);
+    log::enable_traffic(settings.traffic);
+    try
+    {
+        return server::run(settings);
+    }
+    catch (const net::startup_error& e)
+    {
+        std::cerr << "websockify: " << e.what() << '\n';
+        return 1;
+    }
+    catch (const std::exception& e)
+    {
+        std::cerr << "websockify: fatal: " << e.what() << '\n';
+        return 1;
+    }
+}

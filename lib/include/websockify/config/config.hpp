@@ -1,0 +1,68 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace websockify::config
+{
+
+/// A bad option value found at startup; main() prints what() as one line and exits 2.
+class invalid_argument : public std::runtime_error
+{
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// A host (name or IP literal, brackets removed) and a port. An empty host means "any".
+struct endpoint
+{
+    std::string host;
+    std::uint16_t port = 0;
+};
+
+/// How log lines look: Python websockify's lines, or one JSON object per event.
+enum class log_format
+{
+    human,
+    json
+};
+
+/// Everything `run()` needs, filled by the CLI and checked by `validate()`.
+struct settings
+{
+    endpoint listen;
+    endpoint target;
+    bool verbose = false;
+    bool traffic = false;
+    bool prefer_ipv6 = false;
+    log_format log = log_format::human;
+
+    /// Largest WebSocket message accepted from a client (bytes); 0 means no limit.
+    std::uint64_t max_message_size = 64ULL * 1024 * 1024;
+    /// Largest HTTP request head (bytes); over it the client gets 431.
+    std::size_t max_head_size = 16 * 1024;
+    /// Bytes read from either peer at a time, per direction and session.
+    std::size_t buffer_size = 64 * 1024;
+    /// Sniff plus request head must arrive within this time (slowloris protection).
+    std::chrono::milliseconds handshake_timeout{10'000};
+    /// Per target address tried.
+    std::chrono::milliseconds connect_timeout{10'000};
+    /// After we send a close frame, how long we wait for the client's close reply.
+    std::chrono::milliseconds close_timeout{2'000};
+};
+
+/// `[source_addr:]source_port` as Python websockify takes it; `[::1]:80` for IPv6.
+/// Throws invalid_argument naming the bad part.
+endpoint parse_listen_address(std::string_view text);
+
+/// `target_addr:target_port`; the host is required. Throws invalid_argument.
+endpoint parse_target_address(std::string_view text);
+
+/// `host:port` (brackets for IPv6 literals) for logs.
+std::string to_string(const endpoint& e);
+
+} // namespace websockify::config

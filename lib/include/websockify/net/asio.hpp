@@ -1,0 +1,36 @@
+#pragma once
+
+// The only file that knows which Asio version we build against (Debian 12: 1.22.1).
+
+#include <asio.hpp>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/experimental/awaitable_operators.hpp>
+#include <asio/experimental/channel.hpp>
+#include <cstddef>
+#include <span>
+
+namespace websockify
+{
+using namespace asio::experimental::awaitable_operators; // a || b, a && b everywhere
+
+namespace net
+{
+using asio::awaitable;
+using tcp = asio::ip::tcp;
+
+/// For I/O whose failure is an expected outcome: `auto [ec, n] = co_await ...`.
+/// Asio 1.22 keeps as_tuple in experimental and has no default completion token.
+inline constexpr auto use_tuple = asio::experimental::as_tuple(asio::use_awaitable);
+
+/// Asio 1.22 has no buffer(std::span).
+inline asio::const_buffer as_buffer(std::span<const std::byte> s) noexcept
+{
+    return {s.data(), s.size()};
+}
+inline asio::mutable_buffer as_buffer(std::span<std::byte> s) noexcept
+{
+    return {s.data(), s.size()};
+}
+
+} // namespace net
+} // namespace websockify

@@ -1,0 +1,18 @@
+#pragma once
+
+#include "websockify/net/asio.hpp"
+
+#include <chrono>
+
+namespace websockify::net
+{
+
+/// Ends a client connection without losing what we last sent: half-close our side, read and
+/// discard until the peer closes (bounded by `linger`), then close. Closing with unread input
+/// would make the kernel send RST, which can destroy a close frame still in flight.
+awaitable<void> graceful_close(tcp::socket& stream, std::chrono::steady_clock::duration linger);
+
+/// Closes a socket at once, ignoring errors (the peer may already be gone).
+void close_now(tcp::socket& socket) noexcept;
+
+} // namespace websockify::net

@@ -1,0 +1,38 @@
+#pragma once
+
+#include "websockify/net/asio.hpp"
+#include "websockify/ws/frame.hpp"
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace websockify::relay
+{
+
+/// Serialises frames onto the client stream. Data (target pump) and pong replies (client pump)
+/// share it, so a one-slot channel acts as the write lock.
+template <class Stream> class frame_writer
+{
+public:
+    explicit frame_writer(Stream& client);
+
+    /// Writes one unfragmented frame (header and payload in one gather write).
+    /// False when the client stream failed or the write was cancelled.
+    net::awaitable<bool> send(ws::opcode op, std::span<const std::byte> payload);
+
+    /// Sends close(code, reason) unless an interrupted write left a partial frame on the wire.
+    net::awaitable<bool> send_close(std::uint16_t code, std::string_view reason);
+
+    /// True once a write stopped mid-frame: the peer can no longer parse the stream, so no
+    /// further frame (not even a close) may be sent.
+    bool broken() const noexcept { return broken_; }
+
+private:
+    Stream& client_;
+    // channel<void()>: Asio 1.22 fails to compile channel<void(error_code)>.
+    asio::experimental::channel<void()> lock_;
+    bool broken_ = false;
+};
+
+} // namespace websockify::relay

@@ -1,0 +1,45 @@
+#include "websockify/net/graceful_close.hpp"
+
+#include "websockify/net/with_timeout.hpp"
+
+#include <array>
+
+namespace websockify::net
+{
+namespace
+{
+
+awaitable<void> discard_until_eof(tcp::socket& stream)
+{
+    std::array<std::byte, 4096> sink{};
+    for (;;)
+    {
+        auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), use_tuple);
+        if (ec)
+        {
+            co_return;
+        }
+    }
+}
+
+} // namespace
+
+awaitable<void> graceful_close(tcp::socket& stream, std::chrono::steady_clock::duration linger)
+{
+    asio::error_code ignored;
+    stream.shutdown(tcp::socket::shutdown_send, ignored);
+    if (!ignored)
+    {
+        co_await with_timeout(discard_until_eof(stream), linger);
+    }
+    close_now(stream);
+}
+
+void close_now(tcp::socket& socket) noexcept
+{
+    asio::error_code ignored;
+    socket.shutdown(tcp::socket::shutdown_both, ignored);
+    socket.close(ignored);
+}
+
+} // namespace websockify::net

@@ -1,0 +1,72 @@
+#include "websockify/net/read_request_head.hpp"
+
+#include "websockify/http/request_head.hpp"
+#include "websockify/net/with_timeout.hpp"
+
+#include <array>
+
+namespace websockify::net
+{
+namespace
+{
+
+template <class Stream>
+awaitable<head_read> read_until_head_end(Stream& stream, std::size_t max_size)
+{
+    head_read result;
+    std::string buffer;
+    std::array<char, 4096> chunk{};
+    for (;;)
+    {
+        auto [ec, n] = co_await stream.async_read_some(asio::buffer(chunk), use_tuple);
+        if (ec)
+        {
+            result.status = head_read::outcome::closed;
+            co_return result;
+        }
+        // Only the new bytes (plus 3 for a terminator split across reads) need searching.
+        const auto search_from = buffer.size() > 3 ? buffer.size() - 3 : 0;
+        buffer.append(chunk.data(), n);
+        const auto tail = std::string_view(buffer).substr(search_from);
+        if (const auto end = http::find_head_end(tail))
+        {
+            const auto head_size = search_from + *end;
+            if (head_size > max_size)
+            {
+                result.status = head_read::outcome::too_large;
+                co_return result;
+            }
+            result.status = head_read::outcome::complete;
+            result.rest = buffer.substr(head_size);
+            buffer.resize(head_size);
+            result.head = std::move(buffer);
+            co_return result;
+        }
+        if (buffer.size() > max_size)
+        {
+            result.status = head_read::outcome::too_large;
+            co_return result;
+        }
+    }
+}
+
+} // namespace
+
+template <class Stream>
+awaitable<head_read> read_request_head(Stream& stream, std::size_t max_size,
+                                       std::chrono::steady_clock::duration timeout)
+{
+    auto read = co_await with_timeout(read_until_head_end(stream, max_size), timeout);
+    if (!read)
+    {
+        head_read timed_out;
+        timed_out.status = head_read::outcome::timed_out;
+        co_return timed_out;
+    }
+    co_return std::move(*read);
+}
+
+template awaitable<head_read> read_request_head<tcp::socket>(tcp::socket&, std::size_t,
+                                                             std::chrono::steady_clock::duration);
+
+} // namespace websockify::net

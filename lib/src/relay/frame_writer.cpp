@@ -1,0 +1,47 @@
+#include "websockify/relay/frame_writer.hpp"
+
+#include <array>
+
+namespace websockify::relay
+{
+
+template <class Stream>
+frame_writer<Stream>::frame_writer(Stream& client) : client_(client), lock_(client.get_executor(), 1)
+{
+}
+
+template <class Stream>
+net::awaitable<bool> frame_writer<Stream>::send(ws::opcode op, std::span<const std::byte> payload)
+{
+    if (broken_)
+    {
+        co_return false;
+    }
+    if (auto [ec] = co_await lock_.async_send(net::use_tuple); ec)
+    {
+        co_return false;
+    }
+    std::array<std::byte, ws::max_frame_header_size> header{};
+    const auto header_size = ws::encode_frame_header(header, op, payload.size());
+    const std::array<asio::const_buffer, 2> frame{
+        net::as_buffer(std::span<const std::byte>(header).first(header_size)),
+        net::as_buffer(payload)};
+    auto [ec, written] = co_await asio::async_write(client_, frame, net::use_tuple);
+    lock_.try_receive([](auto...) {});
+    if (ec && written != 0 && written != header_size + payload.size())
+    {
+        broken_ = true;
+    }
+    co_return !ec;
+}
+
+template <class Stream>
+net::awaitable<bool> frame_writer<Stream>::send_close(std::uint16_t code, std::string_view reason)
+{
+    const auto payload = ws::make_close_payload(code, reason);
+    co_return co_await send(ws::opcode::close, payload);
+}
+
+template class frame_writer<net::tcp::socket>;
+
+} // namespace websockify::relay

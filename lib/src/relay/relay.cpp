@@ -1,0 +1,328 @@
+#include "websockify/relay/relay.hpp"
+
+#include "websockify/codec/base64.hpp"
+#include "websockify/net/graceful_close.hpp"
+#include "websockify/relay/frame_writer.hpp"
+#include "websockify/ws/frame_decoder.hpp"
+
+#include <algorithm>
+#include <optional>
+#include <vector>
+
+namespace websockify::relay
+{
+namespace
+{
+
+/// Why one pump stopped. Pumps return this instead of throwing, so that `||` cancels the
+/// other pump at once (an operand that throws would leave its sibling running).
+enum class pump_stop
+{
+    client_sent_close,
+    client_vanished,
+    client_broke_protocol,
+    target_closed,
+    target_failed,
+};
+
+struct pump_end
+{
+    pump_stop why = pump_stop::client_vanished;
+    std::uint16_t code = 1006;
+    std::string reason;
+};
+
+/// Close reasons the client sees (spec §3; the 1011 text matches Python websockify).
+constexpr std::string_view target_closed_reason = "Target closed";
+constexpr std::string_view target_failed_reason = "Target connection failed";
+
+template <class Stream> struct session
+{
+    Stream& client;
+    net::tcp::socket& target;
+    ws::subprotocol mode;
+    const config::settings& settings;
+    const log::connection_log& log;
+    frame_writer<Stream> writer;
+    ws::frame_decoder decoder;
+    std::uint64_t from_client = 0;
+    std::uint64_t to_client = 0;
+};
+
+/// Target-bound bytes decoded from one client read, written together in one gather write.
+struct target_batch
+{
+    std::vector<asio::const_buffer> slices; // payload unmasked in place in the read buffer
+    std::vector<std::byte> decoded;         // base64 mode: the decoded bytes
+
+    void clear()
+    {
+        slices.clear();
+        decoded.clear();
+    }
+    bool empty() const { return slices.empty() && decoded.empty(); }
+};
+
+template <class Stream>
+net::awaitable<bool> write_to_target(session<Stream>& s, const target_batch& batch)
+{
+    if (batch.empty())
+    {
+        co_return true;
+    }
+    auto [ec, written] =
+        batch.decoded.empty()
+            ? co_await asio::async_write(s.target, batch.slices, net::use_tuple)
+            : co_await asio::async_write(s.target, asio::buffer(batch.decoded), net::use_tuple);
+    s.from_client += written;
+    if (!ec)
+    {
+        log::traffic('>');
+    }
+    co_return !ec;
+}
+
+/// Adds one data event's payload to the batch; a failure ends the session with 1007.
+std::optional<pump_end> collect_data(ws::subprotocol mode, const ws::frame_event& event,
+                                     codec::base64_decoder& base64, target_batch& batch)
+{
+    if (mode != ws::subprotocol::base64)
+    {
+        if (!event.payload.empty())
+        {
+            batch.slices.push_back(net::as_buffer(std::span<const std::byte>(event.payload)));
+        }
+        return std::nullopt;
+    }
+    if (event.message_type != ws::opcode::text)
+    {
+        // A binary frame in base64 mode already carries raw bytes: relay them as they are.
+        batch.decoded.insert(batch.decoded.end(), event.payload.begin(), event.payload.end());
+        return std::nullopt;
+    }
+    auto ec = base64.feed(event.payload, batch.decoded);
+    if (!ec && event.message_complete)
+    {
+        ec = base64.finish();
+    }
+    if (ec)
+    {
+        return pump_end{pump_stop::client_broke_protocol,
+                        static_cast<std::uint16_t>(ws::close_code::invalid_payload),
+                        "Invalid base64 data"};
+    }
+    return std::nullopt;
+}
+
+template <class Stream>
+net::awaitable<pump_end> client_to_target(session<Stream>& s,
+                                          std::span<const std::byte> already_read)
+{
+    std::vector<std::byte> buffer(std::max(s.settings.buffer_size, already_read.size()));
+    std::copy(already_read.begin(), already_read.end(), buffer.begin());
+    std::size_t filled = already_read.size();
+    codec::base64_decoder base64;
+    target_batch batch;
+    for (;;)
+    {
+        if (filled == 0)
+        {
+            auto [ec, n] = co_await s.client.async_read_some(asio::buffer(buffer), net::use_tuple);
+            if (ec)
+            {
+                co_return pump_end{pump_stop::client_vanished, 1006, ec.message()};
+            }
+            log::traffic('}');
+            filled = n;
+        }
+        std::span<std::byte> input(buffer.data(), filled);
+        filled = 0;
+        batch.clear();
+        std::optional<pump_end> stop;
+        while (!input.empty() && !stop)
+        {
+            const auto event = s.decoder.next(input);
+            input = input.subspan(event.consumed);
+            switch (event.kind)
+            {
+            case ws::frame_event_kind::need_more:
+                input = {};
+                break;
+            case ws::frame_event_kind::data:
+                stop = collect_data(s.mode, event, base64, batch);
+                break;
+            case ws::frame_event_kind::control:
+                if (event.control_type == ws::opcode::ping)
+                {
+                    // RFC 6455 §5.5.3: a pong carries the ping's payload.
+                    if (!co_await s.writer.send(ws::opcode::pong, event.payload))
+                    {
+                        stop = pump_end{pump_stop::client_vanished, 1006, "write failed"};
+                    }
+                }
+                else if (event.control_type == ws::opcode::close)
+                {
+                    auto info = ws::parse_close_payload(event.payload);
+                    stop = pump_end{pump_stop::client_sent_close, info.code,
+                                    std::move(info.reason)};
+                }
+                break;
+            case ws::frame_event_kind::failed:
+                stop = pump_end{pump_stop::client_broke_protocol,
+                                static_cast<std::uint16_t>(event.failure),
+                                std::string(event.failure_reason)};
+                break;
+            }
+        }
+        // Data that preceded a close or a violation in the same read is still delivered.
+        if (!co_await write_to_target(s, batch))
+        {
+            co_return pump_end{pump_stop::target_failed,
+                               static_cast<std::uint16_t>(ws::close_code::internal_error),
+                               std::string(target_failed_reason)};
+        }
+        if (stop)
+        {
+            co_return std::move(*stop);
+        }
+    }
+}
+
+template <class Stream> net::awaitable<pump_end> target_to_client(session<Stream>& s)
+{
+    std::vector<std::byte> buffer(s.settings.buffer_size);
+    for (;;)
+    {
+        auto [ec, n] = co_await s.target.async_read_some(asio::buffer(buffer), net::use_tuple);
+        if (ec == asio::error::eof)
+        {
+            co_return pump_end{pump_stop::target_closed,
+                               static_cast<std::uint16_t>(ws::close_code::normal),
+                               std::string(target_closed_reason)};
+        }
+        if (ec)
+        {
+            co_return pump_end{pump_stop::target_failed,
+                               static_cast<std::uint16_t>(ws::close_code::internal_error),
+                               std::string(target_failed_reason)};
+        }
+        log::traffic('{');
+        s.to_client += n;
+        const auto chunk = std::span<const std::byte>(buffer).first(n);
+        bool sent = false;
+        if (s.mode == ws::subprotocol::base64)
+        {
+            const auto text = codec::base64_encode(chunk);
+            sent = co_await s.writer.send(ws::opcode::text, std::as_bytes(std::span(text)));
+        }
+        else
+        {
+            sent = co_await s.writer.send(ws::opcode::binary, chunk);
+        }
+        if (!sent)
+        {
+            co_return pump_end{pump_stop::client_vanished, 1006, "write to client failed"};
+        }
+        log::traffic('<');
+    }
+}
+
+closed_by side_of(pump_stop why)
+{
+    switch (why)
+    {
+    case pump_stop::client_sent_close:
+    case pump_stop::client_vanished:
+        return closed_by::client;
+    case pump_stop::target_closed:
+    case pump_stop::target_failed:
+        return closed_by::target;
+    case pump_stop::client_broke_protocol:
+        break;
+    }
+    return closed_by::server;
+}
+
+} // namespace
+
+std::string_view to_string(closed_by side) noexcept
+{
+    switch (side)
+    {
+    case closed_by::client:
+        return "client";
+    case closed_by::target:
+        return "target";
+    case closed_by::server:
+        break;
+    }
+    return "server";
+}
+
+template <class Stream>
+net::awaitable<relay_outcome> relay(Stream& client, net::tcp::socket& target,
+                                    ws::subprotocol mode, std::span<const std::byte> already_read,
+                                    const config::settings& settings,
+                                    const log::connection_log& log)
+{
+    session<Stream> s{client,
+                      target,
+                      mode,
+                      settings,
+                      log,
+                      frame_writer<Stream>(client),
+                      ws::frame_decoder(ws::decoder_options{
+                          .max_message_size = settings.max_message_size,
+                          .require_mask = true,
+                          .validate_text_utf8 = true,
+                      })};
+
+    // `||` returns when the first pump returns and cancels the other; only then does the close
+    // sequence run, so no pump is alive while it writes.
+    auto ended = co_await (client_to_target(s, already_read) || target_to_client(s));
+    pump_end end = std::visit([](pump_end& e) { return std::move(e); }, ended);
+
+    relay_outcome outcome{.close_code = end.code,
+                          .close_reason = end.reason,
+                          .side = side_of(end.why),
+                          .bytes_from_client = s.from_client,
+                          .bytes_to_client = s.to_client};
+
+    if (end.why == pump_stop::client_sent_close)
+    {
+        // Let the target read everything we delivered, then see EOF.
+        asio::error_code ignored;
+        target.shutdown(net::tcp::socket::shutdown_send, ignored);
+    }
+    net::close_now(target);
+
+    if (end.why == pump_stop::client_vanished)
+    {
+        outcome.close_code = static_cast<std::uint16_t>(ws::close_code::abnormal);
+        net::close_now(client);
+        co_return outcome;
+    }
+    // The client's own code is echoed (RFC 6455 §5.5.1); 1005 becomes an empty close payload.
+    co_await s.writer.send_close(end.code, end.reason);
+    co_await net::graceful_close(client, settings.close_timeout);
+    co_return outcome;
+}
+
+template <class Stream>
+net::awaitable<void> refuse_session(Stream& client, std::uint16_t code, std::string_view reason,
+                                    const config::settings& settings)
+{
+    frame_writer<Stream> writer(client);
+    co_await writer.send_close(code, reason);
+    co_await net::graceful_close(client, settings.close_timeout);
+}
+
+template net::awaitable<relay_outcome>
+relay<net::tcp::socket>(net::tcp::socket&, net::tcp::socket&, ws::subprotocol,
+                        std::span<const std::byte>, const config::settings&,
+                        const log::connection_log&);
+template net::awaitable<void> refuse_session<net::tcp::socket>(net::tcp::socket&, std::uint16_t,
+                                                               std::string_view,
+                                                               const config::settings&);
+
+} // namespace websockify::relay

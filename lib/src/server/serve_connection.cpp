@@ -1,0 +1,230 @@
+#include "websockify/server/serve_connection.hpp"
+
+#include "websockify/http/request_head.hpp"
+#include "websockify/http/response.hpp"
+#include "websockify/net/connect_target.hpp"
+#include "websockify/net/graceful_close.hpp"
+#include "websockify/net/read_request_head.hpp"
+#include "websockify/net/with_timeout.hpp"
+#include "websockify/relay/relay.hpp"
+#include "websockify/ws/frame.hpp"
+#include "websockify/ws/handshake.hpp"
+
+#include <array>
+#include <chrono>
+
+namespace websockify::server
+{
+namespace
+{
+
+using std::chrono::steady_clock;
+
+/// Writes a complete HTTP response, then closes without losing it.
+template <class Stream>
+net::awaitable<void> answer_and_close(Stream& client, std::string response,
+                                      const config::settings& settings)
+{
+    co_await asio::async_write(client, asio::buffer(response), net::use_tuple);
+    co_await net::graceful_close(client, settings.close_timeout);
+}
+
+/// A TLS ClientHello starts with 0x16 (handshake record) or 0x80 (SSLv2 framing).
+bool looks_like_tls(std::byte first)
+{
+    return first == std::byte{0x16} || first == std::byte{0x80};
+}
+
+/// Peeks the first byte without consuming it; nullopt if the client sent nothing in time.
+net::awaitable<std::optional<std::byte>> peek_first_byte(net::tcp::socket& client,
+                                                         steady_clock::duration limit)
+{
+    std::array<std::byte, 1> first{};
+    auto peeked = co_await net::with_timeout(
+        client.async_receive(asio::buffer(first), net::tcp::socket::message_peek, net::use_tuple),
+        limit);
+    if (!peeked)
+    {
+        co_return std::nullopt;
+    }
+    if (auto [ec, n] = *peeked; ec || n == 0)
+    {
+        co_return std::nullopt;
+    }
+    co_return first[0];
+}
+
+std::string_view head_failure_text(net::head_read::outcome status)
+{
+    switch (status)
+    {
+    case net::head_read::outcome::too_large:
+        return "request head too large";
+    case net::head_read::outcome::timed_out:
+        return "timed out waiting for the request head";
+    default:
+        return "client closed before sending a request";
+    }
+}
+
+// Structured log events are built in plain functions: gcc 12 miscompiles braced
+// initializer lists inside coroutines ("array used as initializer").
+
+void log_connecting(const log::connection_log& log, const std::string& target)
+{
+    log.info("connect", "connecting to: " + target, {{"target", target}});
+}
+
+void log_connect_failed(const log::connection_log& log, const std::string& target,
+                        std::error_code why)
+{
+    const auto text = why.message();
+    log.info("connect_failed", "Failed to connect to " + target + ": " + text,
+             {{"target", target}, {"error", text}});
+}
+
+void log_bad_handshake(const log::connection_log& log, std::error_code why)
+{
+    log.info("bad_handshake", "bad WebSocket handshake: " + why.message(),
+             {{"status", static_cast<std::uint64_t>(ws::status_for(why))}});
+}
+
+void log_upgrade(const log::connection_log& log, std::string_view scheme_line,
+                 const std::string& path, ws::subprotocol mode)
+{
+    log.info("upgrade", log.peer() + ": " + std::string(scheme_line),
+             {{"path", path}, {"subprotocol", ws::to_string(mode)}});
+    log.info("path", log.peer() + ": Path: '" + path + "'");
+}
+
+void log_session_closed(const log::connection_log& log, const std::string& target,
+                        const relay::relay_outcome& outcome, steady_clock::duration lasted)
+{
+    const auto duration_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(lasted).count();
+    const auto side = relay::to_string(outcome.side);
+    log.info("session closed",
+             "session closed: " + std::string(side) + " closed, code " +
+                 std::to_string(outcome.close_code) + ", " +
+                 std::to_string(outcome.bytes_from_client) + " bytes from client, " +
+                 std::to_string(outcome.bytes_to_client) + " bytes to client",
+             {{"client", log.peer()},
+              {"target", target},
+              {"bytes_from_client", outcome.bytes_from_client},
+              {"bytes_to_client", outcome.bytes_to_client},
+              {"duration_ms", static_cast<std::int64_t>(duration_ms)},
+              {"close_code", static_cast<std::uint64_t>(outcome.close_code)},
+              {"close_reason", outcome.close_reason},
+              {"closed_by", side}});
+}
+
+/// Without --web only WebSocket upgrades are served (spec §5).
+std::string not_an_upgrade_response()
+{
+    return http::format_error_response(405, "this server only accepts WebSocket upgrades",
+                                       {{"Allow", "GET"}});
+}
+
+template <class Stream>
+net::awaitable<void> relay_to_target(Stream& client, ws::subprotocol mode, std::span<const std::byte> early_bytes,
+                                     const config::settings& settings,
+                                     const log::connection_log& log)
+{
+    const auto started = steady_clock::now();
+    const auto target_text = config::to_string(settings.target);
+    log_connecting(log, target_text);
+    auto target = co_await net::connect_target(settings.target, settings.connect_timeout);
+    if (!target)
+    {
+        log_connect_failed(log, target_text, target.error());
+        co_await relay::refuse_session(
+            client, static_cast<std::uint16_t>(ws::close_code::internal_error),
+            "Failed to connect to downstream server", settings);
+        co_return;
+    }
+    const auto outcome =
+        co_await relay::relay(client, *target, mode, early_bytes, settings, log);
+    log_session_closed(log, target_text, outcome, steady_clock::now() - started);
+}
+
+/// Request head -> upgrade check -> 101 -> target -> relay, or an HTTP error.
+template <class Stream>
+net::awaitable<void> serve_upgrade(Stream& client, const config::settings& settings,
+                                   const log::connection_log& log, std::string_view scheme_line)
+{
+    auto read =
+        co_await net::read_request_head(client, settings.max_head_size, settings.handshake_timeout);
+    if (read.status != net::head_read::outcome::complete)
+    {
+        log.info("bad_request", std::string(head_failure_text(read.status)));
+        if (read.status == net::head_read::outcome::too_large)
+        {
+            co_await answer_and_close(client,
+                                      http::format_error_response(431, "request head too large"),
+                                      settings);
+        }
+        else
+        {
+            net::close_now(client);
+        }
+        co_return;
+    }
+    auto head = http::parse_request_head(read.head);
+    if (!head)
+    {
+        log.info("bad_request", "bad request: " + head.error().message());
+        co_await answer_and_close(client, ws::format_upgrade_error(head.error()), settings);
+        co_return;
+    }
+    if (!ws::is_websocket_request(*head))
+    {
+        // A plain web request; the static web server (--web) is issue #3.
+        log.info("http", "\"" + head->method + " " + head->target + "\" 405: not a WebSocket upgrade");
+        co_await answer_and_close(client, not_an_upgrade_response(), settings);
+        co_return;
+    }
+    auto upgrade = ws::validate_upgrade(*head);
+    if (!upgrade)
+    {
+        log_bad_handshake(log, upgrade.error());
+        co_await answer_and_close(client, ws::format_upgrade_error(upgrade.error()), settings);
+        co_return;
+    }
+    const auto mode = ws::choose_subprotocol(upgrade->protocols);
+    const auto response = ws::format_upgrade_response(*upgrade, mode);
+    if (auto [ec, n] = co_await asio::async_write(client, asio::buffer(response), net::use_tuple);
+        ec)
+    {
+        net::close_now(client);
+        co_return;
+    }
+    log_upgrade(log, scheme_line, upgrade->target, mode);
+    co_await relay_to_target(client, mode, std::as_bytes(std::span(read.rest)),
+                             settings, log);
+}
+
+} // namespace
+
+net::awaitable<void> serve_connection(net::tcp::socket client, const config::settings& settings,
+                                      log::connection_log log)
+{
+    asio::error_code ignored;
+    client.set_option(net::tcp::no_delay(true), ignored);
+    const auto first = co_await peek_first_byte(client, settings.handshake_timeout);
+    if (!first)
+    {
+        log.debug("silent", "client sent nothing");
+        net::close_now(client);
+        co_return;
+    }
+    if (looks_like_tls(*first))
+    {
+        // wss:// support is issue #3; until then say why the client is dropped.
+        log.info("tls_refused", "SSL connection but no cert specified");
+        net::close_now(client);
+        co_return;
+    }
+    co_await serve_upgrade(client, settings, log, "Plain non-SSL (ws://) WebSocket connection");
+}
+
+} // namespace websockify::server

@@ -1,0 +1,133 @@
+#include "websockify/server/server.hpp"
+
+#include "websockify/log/log.hpp"
+#include "websockify/net/asio.hpp"
+#include "websockify/net/listener.hpp"
+#include "websockify/server/serve_connection.hpp"
+
+#include <chrono>
+#include <csignal>
+#include <exception>
+
+namespace websockify::server
+{
+namespace
+{
+
+using namespace std::chrono_literals;
+
+std::string peer_address(const net::tcp::socket& socket)
+{
+    asio::error_code ec;
+    const auto remote = socket.remote_endpoint(ec);
+    if (ec)
+    {
+        return "unknown";
+    }
+    auto address = remote.address();
+    // Dual-stack listeners see IPv4 clients as ::ffff:a.b.c.d; log them as users know them.
+    if (address.is_v6() && address.to_v6().is_v4_mapped())
+    {
+        address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+    }
+    return address.to_string();
+}
+
+void log_unexpected(std::uint64_t id, const std::exception_ptr& failure)
+{
+    try
+    {
+        std::rethrow_exception(failure);
+    }
+    catch (const std::exception& e)
+    {
+        log::server_error("connection " + std::to_string(id) + " ended by an internal error: " +
+                          e.what());
+    }
+    catch (...)
+    {
+        log::server_error("connection " + std::to_string(id) + " ended by an unknown error");
+    }
+}
+
+net::awaitable<void> accept_loop(net::tcp::acceptor& acceptor, const config::settings& settings)
+{
+    asio::steady_timer backoff(acceptor.get_executor());
+    for (std::uint64_t id = 1;;)
+    {
+        auto [ec, socket] = co_await acceptor.async_accept(net::use_tuple);
+        if (ec == asio::error::operation_aborted)
+        {
+            co_return;
+        }
+        if (ec)
+        {
+            // E.g. EMFILE: the sessions we have keep running; retry after a pause, don't spin.
+            log::server_warn("accept failed: " + ec.message());
+            backoff.expires_after(100ms);
+            co_await backoff.async_wait(net::use_tuple);
+            continue;
+        }
+        const auto this_id = id++;
+        log::connection_log log(this_id, peer_address(socket));
+        asio::co_spawn(acceptor.get_executor(),
+                       serve_connection(std::move(socket), settings, std::move(log)),
+                       [this_id](const std::exception_ptr& e)
+                       {
+                           if (e)
+                           {
+                               log_unexpected(this_id, e);
+                           }
+                       });
+    }
+}
+
+/// Python websockify's startup block, with the port actually bound (port 0 picks one).
+void log_settings(const config::settings& settings, const net::tcp::acceptor& acceptor)
+{
+    const auto local = acceptor.local_endpoint();
+    config::endpoint listening{settings.listen.host, local.port()};
+    log::server_info("WebSocket server settings:");
+    log::server_info("  - Listen on " + config::to_string(listening));
+    log::server_info("  - No SSL/TLS support (no cert file)");
+    log::server_info("  - proxying from " + config::to_string(listening) + " to " +
+                     config::to_string(settings.target));
+}
+
+net::awaitable<void> wait_for_stop_signal(asio::signal_set& signals)
+{
+    auto [ec, number] = co_await signals.async_wait(net::use_tuple);
+    if (!ec)
+    {
+        log::server_info(std::string("Got signal ") + (number == SIGINT ? "SIGINT" : "SIGTERM") +
+                         ", exiting");
+    }
+}
+
+} // namespace
+
+int run(const config::settings& settings)
+{
+    // Writes to a vanished peer must fail with EPIPE, not kill the process.
+    std::signal(SIGPIPE, SIG_IGN);
+
+    asio::io_context io(1);
+    auto acceptor = net::open_listener(io.get_executor(), settings.listen, settings.prefer_ipv6);
+    log_settings(settings, acceptor);
+
+    asio::signal_set signals(io, SIGINT, SIGTERM);
+    asio::co_spawn(io, accept_loop(acceptor, settings) || wait_for_stop_signal(signals),
+                   [&io](const std::exception_ptr& e, const auto&)
+                   {
+                       if (e)
+                       {
+                           log_unexpected(0, e);
+                       }
+                       // Graceful draining of live sessions is issue #4; for now stop at once.
+                       io.stop();
+                   });
+    io.run();
+    return 0;
+}
+
+} // namespace websockify::server
