@@ -1,5 +1,7 @@
 #include "websockify/log/log.hpp"
 
+#include "websockify/codec/utf8.hpp"
+
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -219,13 +221,8 @@ std::string json_escape(std::string_view text)
         else
         {
             // Copy a well-formed multi-byte sequence whole; anything else is replaced.
-            const std::size_t length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
-            bool ok = length != 0 && c <= 0xF4 && i + length <= text.size();
-            for (std::size_t k = 1; ok && k < length; ++k)
-            {
-                ok = (static_cast<unsigned char>(text[i + k]) & 0xC0U) == 0x80U;
-            }
-            if (ok)
+            const std::size_t length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+            if (i + length <= text.size() && codec::is_valid_utf8(text.substr(i, length)))
             {
                 out.append(text.substr(i, length));
                 i += length;

@@ -61,6 +61,7 @@ TEST(Base64, DecodesRfc4648Vectors)
 TEST(Base64, RoundTripsEveryByteValue)
 {
     std::vector<std::byte> all;
+    all.reserve(256);
     for (int i = 0; i < 256; ++i)
     {
         all.push_back(static_cast<std::byte>(i));

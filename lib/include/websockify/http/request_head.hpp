@@ -34,7 +34,7 @@ struct request_head
 
 /// Python websockify (via http.server) allows 64 KiB per line; a head of 16 KiB fits every
 /// browser's upgrade request with room for cookies.
-inline constexpr std::size_t default_max_head_size = 16 * 1024;
+inline constexpr std::size_t default_max_head_size = std::size_t{16} * 1024;
 
 /// Length of the head including its terminating empty line ("\r\n\r\n"; a bare "\n\n" is
 /// tolerated, RFC 9112 §2.2), or nullopt if not complete yet. Leading empty lines are skipped.

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what building (and, with "test", testing) websockify needs on Debian 12, as root.
+# Only missing packages are installed, so a second run costs a few seconds.
+set -euo pipefail
+
+mode=${1:-build}
+build_packages=(cmake ninja-build ccache g++ pkg-config
+                libasio-dev libssl-dev libcli11-dev libspdlog-dev libgtest-dev)
+test_packages=(python3 python3-websockets python3-websocket curl openssl socat procps
+               clang clang-tidy clang-format)
+
+packages=("${build_packages[@]}")
+if [[ $mode == test ]]; then
+    packages+=("${test_packages[@]}")
+    # Node.js may come from another source (it bundles npm); only add Debian's when absent.
+    command -v node >/dev/null || packages+=(nodejs)
+    command -v npm >/dev/null || packages+=(npm)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+        || missing+=("$package")
+done
+
+if ((${#missing[@]})); then
+    echo "install-deps: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [[ $mode == test ]]; then
+    # Node test clients, pinned by the lockfile.
+    (cd "$(dirname "$0")/../test/integration/node" && npm ci --no-audit --no-fund --loglevel=error)
+fi
