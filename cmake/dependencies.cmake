@@ -10,7 +10,10 @@ add_library(websockify_asio INTERFACE)
 add_library(websockify::asio ALIAS websockify_asio)
 target_include_directories(websockify_asio SYSTEM INTERFACE ${ASIO_INCLUDE_DIR})
 # ASIO_HAS_*: clang 14 with libstdc++ finds no coroutine support in Asio 1.22 without them.
+# ASIO_DISABLE_STD_ALIGNED_ALLOC: Asio 1.22 decides between aligned_alloc and operator new by
+# whether a libstdc++ header was included before its config, so two translation units could
+# allocate a coroutine frame one way and free it the other (AddressSanitizer caught it).
 target_compile_definitions(websockify_asio INTERFACE
     ASIO_STANDALONE ASIO_NO_DEPRECATED ASIO_SEPARATE_COMPILATION
-    ASIO_HAS_CO_AWAIT=1 ASIO_HAS_STD_COROUTINE=1)
+    ASIO_HAS_CO_AWAIT=1 ASIO_HAS_STD_COROUTINE=1 ASIO_DISABLE_STD_ALIGNED_ALLOC)
 target_link_libraries(websockify_asio INTERFACE Threads::Threads OpenSSL::SSL OpenSSL::Crypto)

@@ -38,72 +38,62 @@ bool utf8_validator::feed(std::span<const std::byte> bytes) noexcept
     {
         return false;
     }
+    // Work on locals: the input is std::byte, which may alias *this, so member state would be
+    // stored and reloaded around every byte read.
+    std::uint8_t pending = pending_;
+    std::uint8_t lower = lower_;
+    std::uint8_t upper = upper_;
     std::size_t i = 0;
     while (i < bytes.size())
     {
-        if (pending_ == 0)
+        const auto b = std::to_integer<std::uint8_t>(bytes[i]);
+        if (pending != 0)
         {
-            i = skip_ascii(bytes, i);
-            if (i == bytes.size())
-            {
-                break;
-            }
-        }
-        const auto b = std::to_integer<std::uint8_t>(bytes[i++]);
-        if (pending_ != 0)
-        {
-            if (b < lower_ || b > upper_)
+            if (b < lower || b > upper)
             {
                 failed_ = true;
                 return false;
             }
-            lower_ = 0x80;
-            upper_ = 0xBF;
-            --pending_;
+            lower = 0x80;
+            upper = 0xBF;
+            --pending;
+            ++i;
+            continue;
+        }
+        if (b < 0x80)
+        {
+            i = skip_ascii(bytes, i + 1);
             continue;
         }
         // A lead byte (RFC 3629 §4). C0 and C1 only start overlong 2-byte forms; after E0 and F0
         // the second byte must rule out overlongs, after ED surrogates (U+D800..DFFF), after F4
         // code points above U+10FFFF; F5..FF never occur.
-        if (b < 0xC2)
+        if (b < 0xC2 || b > 0xF4)
         {
             failed_ = true;
             return false;
         }
         if (b < 0xE0)
         {
-            pending_ = 1;
+            pending = 1;
         }
         else if (b < 0xF0)
         {
-            pending_ = 2;
-            if (b == 0xE0)
-            {
-                lower_ = 0xA0;
-            }
-            else if (b == 0xED)
-            {
-                upper_ = 0x9F;
-            }
-        }
-        else if (b < 0xF5)
-        {
-            pending_ = 3;
-            if (b == 0xF0)
-            {
-                lower_ = 0x90;
-            }
-            else if (b == 0xF4)
-            {
-                upper_ = 0x8F;
-            }
+            pending = 2;
+            lower = b == 0xE0 ? 0xA0 : 0x80;
+            upper = b == 0xED ? 0x9F : 0xBF;
         }
         else
         {
-            failed_ = true;
-            return false;
+            pending = 3;
+            lower = b == 0xF0 ? 0x90 : 0x80;
+            upper = b == 0xF4 ? 0x8F : 0xBF;
         }
+        ++i;
     }
+    pending_ = pending;
+    lower_ = lower;
+    upper_ = upper;
     return true;
 }
 
