@@ -27,8 +27,7 @@ constexpr std::array pending_options{
     pending_option{"-D,--daemon", "become a daemon (background process)", false},
     pending_option{"--run-once", "handle a single WebSocket connection and exit", false},
     pending_option{"--timeout", "after TIMEOUT seconds exit when not connected", true},
-    pending_option{"--idle-timeout", "exit after TIMEOUT seconds without active connections",
-                   true},
+    pending_option{"--idle-timeout", "exit after TIMEOUT seconds without active connections", true},
     pending_option{"--cert", "SSL certificate file (default self.pem)", true},
     pending_option{"--key", "SSL key file (if separate from cert)", true},
     pending_option{"--key-password", "SSL key password", true},
@@ -47,11 +46,13 @@ constexpr std::array pending_options{
     pending_option{"--web", "run a web server on the same port, serving files from DIR", true},
     pending_option{"--web-auth", "require authentication for the web server", false},
     pending_option{"--file-only", "disable directory listings in the web server", false},
-    pending_option{"--wrap-mode", "what to do when the wrapped program exits: exit, ignore, "
-                                  "respawn",
+    pending_option{"--wrap-mode",
+                   "what to do when the wrapped program exits: exit, ignore, "
+                   "respawn",
                    true},
-    pending_option{"--target-config", "file or directory of 'token: host:port' lines "
-                                      "(deprecated: use --token-plugin TokenFile)",
+    pending_option{"--target-config",
+                   "file or directory of 'token: host:port' lines "
+                   "(deprecated: use --token-plugin TokenFile)",
                    true},
     pending_option{"--token-plugin", "token plugin, e.g. TokenFile, to map tokens to targets",
                    true},
@@ -122,9 +123,8 @@ command_line parse_command_line(int argc, char** argv)
     for (std::size_t i = 0; i < pending_options.size(); ++i)
     {
         const auto& spec = pending_options[i];
-        auto* option = spec.takes_value
-                           ? cli.add_option(spec.flags, pending_values[i], spec.help)
-                           : cli.add_flag(spec.flags, spec.help);
+        auto* option = spec.takes_value ? cli.add_option(spec.flags, pending_values[i], spec.help)
+                                        : cli.add_flag(spec.flags, spec.help);
         pending.emplace_back(option->get_name(), option);
     }
     cli.add_option("addresses", positionals,

@@ -31,8 +31,7 @@ endpoint split_host_port(std::string_view text, std::string_view what)
             throw invalid_argument(std::string(what) + " address '" + std::string(text) +
                                    "' must look like [IPv6]:port");
         }
-        return {std::string(text.substr(1, close - 1)),
-                parse_port(text.substr(close + 2), what)};
+        return {std::string(text.substr(1, close - 1)), parse_port(text.substr(close + 2), what)};
     }
     const auto colon = text.rfind(':');
     if (colon == std::string_view::npos)

@@ -10,10 +10,10 @@ awaitable<result<tcp::socket>> connect_target(const config::endpoint& target,
 {
     const auto executor = co_await asio::this_coro::executor;
     tcp::resolver resolver(executor);
-    auto resolved = co_await with_timeout(
-        resolver.async_resolve(target.host, std::to_string(target.port),
-                               tcp::resolver::numeric_service, use_tuple),
-        timeout);
+    auto resolved =
+        co_await with_timeout(resolver.async_resolve(target.host, std::to_string(target.port),
+                                                     tcp::resolver::numeric_service, use_tuple),
+                              timeout);
     if (!resolved)
     {
         co_return std::error_code(asio::error::timed_out);
@@ -27,8 +27,8 @@ awaitable<result<tcp::socket>> connect_target(const config::endpoint& target,
     for (const auto& entry : endpoints)
     {
         tcp::socket socket(executor);
-        auto connected = co_await with_timeout(socket.async_connect(entry.endpoint(), use_tuple),
-                                               timeout);
+        auto connected =
+            co_await with_timeout(socket.async_connect(entry.endpoint(), use_tuple), timeout);
         if (!connected)
         {
             last = asio::error::timed_out;

@@ -48,9 +48,9 @@ std::vector<tcp::endpoint> candidates(const asio::any_io_executor& executor,
     }
     tcp::resolver resolver(executor);
     asio::error_code ec;
-    const auto results = resolver.resolve(where.host, std::to_string(where.port),
-                                          tcp::resolver::passive | tcp::resolver::numeric_service,
-                                          ec);
+    const auto results =
+        resolver.resolve(where.host, std::to_string(where.port),
+                         tcp::resolver::passive | tcp::resolver::numeric_service, ec);
     if (ec)
     {
         throw startup_error("cannot resolve listen address '" + where.host + "': " + ec.message());
@@ -60,7 +60,8 @@ std::vector<tcp::endpoint> candidates(const asio::any_io_executor& executor,
     {
         found.push_back(entry.endpoint());
     }
-    std::stable_partition(found.begin(), found.end(), [prefer_ipv6](const tcp::endpoint& e)
+    std::stable_partition(found.begin(), found.end(),
+                          [prefer_ipv6](const tcp::endpoint& e)
                           { return e.address().is_v6() == prefer_ipv6; });
     return found;
 }

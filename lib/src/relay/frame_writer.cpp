@@ -6,7 +6,8 @@ namespace websockify::relay
 {
 
 template <class Stream>
-frame_writer<Stream>::frame_writer(Stream& client) : client_(client), lock_(client.get_executor(), 1)
+frame_writer<Stream>::frame_writer(Stream& client)
+    : client_(client), lock_(client.get_executor(), 1)
 {
 }
 

@@ -163,8 +163,8 @@ net::awaitable<pump_end> client_to_target(session<Stream>& s,
                 else if (event.control_type == ws::opcode::close)
                 {
                     auto info = ws::parse_close_payload(event.payload);
-                    stop = pump_end{pump_stop::client_sent_close, info.code,
-                                    std::move(info.reason)};
+                    stop =
+                        pump_end{pump_stop::client_sent_close, info.code, std::move(info.reason)};
                 }
                 break;
             case ws::frame_event_kind::failed:
@@ -260,8 +260,8 @@ std::string_view to_string(closed_by side) noexcept
 }
 
 template <class Stream>
-net::awaitable<relay_outcome> relay(Stream& client, net::tcp::socket& target,
-                                    ws::subprotocol mode, std::span<const std::byte> already_read,
+net::awaitable<relay_outcome> relay(Stream& client, net::tcp::socket& target, ws::subprotocol mode,
+                                    std::span<const std::byte> already_read,
                                     const config::settings& settings,
                                     const log::connection_log& log)
 {
@@ -317,10 +317,11 @@ net::awaitable<void> refuse_session(Stream& client, std::uint16_t code, std::str
     co_await net::graceful_close(client, settings.close_timeout);
 }
 
-template net::awaitable<relay_outcome>
-relay<net::tcp::socket>(net::tcp::socket&, net::tcp::socket&, ws::subprotocol,
-                        std::span<const std::byte>, const config::settings&,
-                        const log::connection_log&);
+template net::awaitable<relay_outcome> relay<net::tcp::socket>(net::tcp::socket&, net::tcp::socket&,
+                                                               ws::subprotocol,
+                                                               std::span<const std::byte>,
+                                                               const config::settings&,
+                                                               const log::connection_log&);
 template net::awaitable<void> refuse_session<net::tcp::socket>(net::tcp::socket&, std::uint16_t,
                                                                std::string_view,
                                                                const config::settings&);

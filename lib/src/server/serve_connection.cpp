@@ -100,8 +100,7 @@ void log_upgrade(const log::connection_log& log, std::string_view scheme_line,
 void log_session_closed(const log::connection_log& log, const std::string& target,
                         const relay::relay_outcome& outcome, steady_clock::duration lasted)
 {
-    const auto duration_ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(lasted).count();
+    const auto duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(lasted).count();
     const auto side = relay::to_string(outcome.side);
     log.info("session closed",
              "session closed: " + std::string(side) + " closed, code " +
@@ -126,9 +125,9 @@ std::string not_an_upgrade_response()
 }
 
 template <class Stream>
-net::awaitable<void> relay_to_target(Stream& client, ws::subprotocol mode, std::span<const std::byte> early_bytes,
-                                     const config::settings& settings,
-                                     const log::connection_log& log)
+net::awaitable<void>
+relay_to_target(Stream& client, ws::subprotocol mode, std::span<const std::byte> early_bytes,
+                const config::settings& settings, const log::connection_log& log)
 {
     const auto started = steady_clock::now();
     const auto target_text = config::to_string(settings.target);
@@ -137,13 +136,12 @@ net::awaitable<void> relay_to_target(Stream& client, ws::subprotocol mode, std::
     if (!target)
     {
         log_connect_failed(log, target_text, target.error());
-        co_await relay::refuse_session(
-            client, static_cast<std::uint16_t>(ws::close_code::internal_error),
-            "Failed to connect to downstream server", settings);
+        co_await relay::refuse_session(client,
+                                       static_cast<std::uint16_t>(ws::close_code::internal_error),
+                                       "Failed to connect to downstream server", settings);
         co_return;
     }
-    const auto outcome =
-        co_await relay::relay(client, *target, mode, early_bytes, settings, log);
+    const auto outcome = co_await relay::relay(client, *target, mode, early_bytes, settings, log);
     log_session_closed(log, target_text, outcome, steady_clock::now() - started);
 }
 
@@ -159,9 +157,8 @@ net::awaitable<void> serve_upgrade(Stream& client, const config::settings& setti
         log.info("bad_request", std::string(head_failure_text(read.status)));
         if (read.status == net::head_read::outcome::too_large)
         {
-            co_await answer_and_close(client,
-                                      http::format_error_response(431, "request head too large"),
-                                      settings);
+            co_await answer_and_close(
+                client, http::format_error_response(431, "request head too large"), settings);
         }
         else
         {
@@ -179,7 +176,8 @@ net::awaitable<void> serve_upgrade(Stream& client, const config::settings& setti
     if (!ws::is_websocket_request(*head))
     {
         // A plain web request; the static web server (--web) is issue #3.
-        log.info("http", "\"" + head->method + " " + head->target + "\" 405: not a WebSocket upgrade");
+        log.info("http",
+                 "\"" + head->method + " " + head->target + "\" 405: not a WebSocket upgrade");
         co_await answer_and_close(client, not_an_upgrade_response(), settings);
         co_return;
     }
@@ -199,8 +197,7 @@ net::awaitable<void> serve_upgrade(Stream& client, const config::settings& setti
         co_return;
     }
     log_upgrade(log, scheme_line, upgrade->target, mode);
-    co_await relay_to_target(client, mode, std::as_bytes(std::span(read.rest)),
-                             settings, log);
+    co_await relay_to_target(client, mode, std::as_bytes(std::span(read.rest)), settings, log);
 }
 
 } // namespace

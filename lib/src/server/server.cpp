@@ -41,8 +41,8 @@ void log_unexpected(std::uint64_t id, const std::exception_ptr& failure)
     }
     catch (const std::exception& e)
     {
-        log::server_error("connection " + std::to_string(id) + " ended by an internal error: " +
-                          e.what());
+        log::server_error("connection " + std::to_string(id) +
+                          " ended by an internal error: " + e.what());
     }
     catch (...)
     {

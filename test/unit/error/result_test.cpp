@@ -1,6 +1,5 @@
-#include "websockify/error/result.hpp"
-
 #include "websockify/error/error.hpp"
+#include "websockify/error/result.hpp"
 
 #include <gtest/gtest.h>
 #include <string>

@@ -29,7 +29,10 @@ TEST(JsonEscape, KeepsValidUtf8)
 
 TEST(JsonEscape, ReplacesInvalidUtf8)
 {
-    EXPECT_EQ(json_escape("a\xFF" "b"), "a\xEF\xBF\xBD" "b");
+    EXPECT_EQ(json_escape("a\xFF"
+                          "b"),
+              "a\xEF\xBF\xBD"
+              "b");
     EXPECT_EQ(json_escape("\xC3"), "\xEF\xBF\xBD");
     EXPECT_EQ(json_escape("\xC0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD");
 }

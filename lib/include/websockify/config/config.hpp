@@ -44,9 +44,9 @@ struct settings
     /// Largest WebSocket message accepted from a client (bytes); 0 means no limit.
     std::uint64_t max_message_size = 64ULL * 1024 * 1024;
     /// Largest HTTP request head (bytes); over it the client gets 431.
-    std::size_t max_head_size = 16 * 1024;
+    std::size_t max_head_size = std::size_t{16} * 1024;
     /// Bytes read from either peer at a time, per direction and session.
-    std::size_t buffer_size = 64 * 1024;
+    std::size_t buffer_size = std::size_t{64} * 1024;
     /// Sniff plus request head must arrive within this time (slowloris protection).
     std::chrono::milliseconds handshake_timeout{10'000};
     /// Per target address tried.

@@ -20,8 +20,8 @@ public:
         assert(error && "a failed result needs a non-zero error code");
     }
     template <class E>
-        requires std::is_error_code_enum_v<E>
-    result(E error) : result(std::error_code(make_error_code(error)))
+    requires std::is_error_code_enum_v<E> result(E error)
+        : result(std::error_code(make_error_code(error)))
     {
     }
 

@@ -36,8 +36,8 @@ struct relay_outcome
 /// then runs the RFC 6455 §7 close sequence. `already_read` holds client bytes that arrived
 /// with the request head. Never throws for peer behaviour.
 template <class Stream>
-net::awaitable<relay_outcome> relay(Stream& client, net::tcp::socket& target,
-                                    ws::subprotocol mode, std::span<const std::byte> already_read,
+net::awaitable<relay_outcome> relay(Stream& client, net::tcp::socket& target, ws::subprotocol mode,
+                                    std::span<const std::byte> already_read,
                                     const config::settings& settings,
                                     const log::connection_log& log);
 
