@@ -2,6 +2,8 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -28,17 +30,7 @@ constexpr std::array pending_options{
     pending_option{"--run-once", "handle a single WebSocket connection and exit", false},
     pending_option{"--timeout", "after TIMEOUT seconds exit when not connected", true},
     pending_option{"--idle-timeout", "exit after TIMEOUT seconds without active connections", true},
-    pending_option{"--cert", "SSL certificate file (default self.pem)", true},
-    pending_option{"--key", "SSL key file (if separate from cert)", true},
-    pending_option{"--key-password", "SSL key password", true},
-    pending_option{"--ssl-only", "disallow non-encrypted client connections", false},
     pending_option{"--ssl-target", "connect to SSL target as SSL client", false},
-    pending_option{"--verify-client", "require encrypted clients to present a valid certificate",
-                   false},
-    pending_option{"--cafile", "file of CA certificates for validating clients", true},
-    pending_option{"--ssl-version", "minimum TLS version (default, tlsv1_1, tlsv1_2, tlsv1_3)",
-                   true},
-    pending_option{"--ssl-ciphers", "list of ciphers allowed for connections", true},
     pending_option{"--unix-listen", "listen on a unix socket FILE", true},
     pending_option{"--unix-listen-mode", "mode of the unix socket (octal, default 0600)", true},
     pending_option{"--unix-target", "connect to a unix socket target", true},
@@ -76,6 +68,28 @@ command_line exit_with(int code)
     command_line result;
     result.exit_code = code;
     return result;
+}
+
+/// --key-password-file, else WEBSOCKIFY_KEY_PASSWORD, else --key-password: the first two keep
+/// the secret out of `ps`. False (after one line on stderr) when the file cannot be read.
+bool read_key_password(config::tls_options& tls, const std::string& file)
+{
+    if (!file.empty())
+    {
+        std::ifstream in(file);
+        if (!in || !std::getline(in, tls.key_password))
+        {
+            fail("cannot read the key password from '" + file + "'");
+            return false;
+        }
+        return true;
+    }
+    if (const char* from_env = std::getenv("WEBSOCKIFY_KEY_PASSWORD");
+        from_env != nullptr && tls.key_password.empty())
+    {
+        tls.key_password = from_env;
+    }
+    return true;
 }
 
 /// One line per CLI11 message: its errors may contain newlines.
@@ -117,6 +131,28 @@ command_line parse_command_line(int argc, char** argv)
     cli.add_option("--max-message-size", settings.max_message_size,
                    "largest WebSocket message accepted from a client, in bytes (0: no limit)");
     cli.add_flag("--libserver", libserver, "accepted for compatibility and ignored");
+
+    auto& tls = settings.tls;
+    std::string key_password_file;
+    cli.add_option("--cert", tls.cert, "SSL certificate file (may hold the key too)")
+        ->default_str("self.pem");
+    cli.add_option("--key", tls.key, "SSL key file (if separate from cert)");
+    cli.add_option("--key-password", tls.key_password,
+                   "SSL key password (visible in ps: prefer --key-password-file or the "
+                   "WEBSOCKIFY_KEY_PASSWORD environment variable)");
+    cli.add_option("--key-password-file", key_password_file,
+                   "read the SSL key password from the first line of FILE");
+    cli.add_flag("--ssl-only", tls.ssl_only, "disallow non-encrypted client connections");
+    cli.add_option("--ssl-version", tls.ssl_version,
+                   "minimum TLS version: default (TLS 1.2), tlsv1_1, tlsv1_2, tlsv1_3")
+        ->check(CLI::IsMember({"default", "tlsv1_1", "tlsv1_2", "tlsv1_3"}));
+    cli.add_option("--ssl-ciphers", tls.ciphers,
+                   "OpenSSL list of ciphers allowed for connections (see `openssl ciphers`)");
+    cli.add_flag("--verify-client", tls.verify_client,
+                 "require encrypted clients to present a valid certificate");
+    cli.add_option("--cafile", tls.cafile,
+                   "CA certificates for validating clients (with --verify-client); default: "
+                   "the system's");
 
     std::vector<std::pair<std::string, CLI::Option*>> pending;
     std::vector<std::string> pending_values(pending_options.size());
@@ -163,6 +199,11 @@ command_line parse_command_line(int argc, char** argv)
     {
         fail("wrapping a program (-- PROGRAM ARGS) is not supported yet by this websockify "
              "version");
+        return exit_with(usage_error);
+    }
+    tls.cert_given = cli.count("--cert") > 0;
+    if (!read_key_password(tls, key_password_file))
+    {
         return exit_with(usage_error);
     }
     if (libserver)

@@ -9,7 +9,7 @@ namespace websockify::net
 namespace
 {
 
-awaitable<void> discard_until_eof(tcp::socket& stream)
+template <class Stream> awaitable<void> discard_until_eof(Stream& stream)
 {
     std::array<std::byte, 4096> sink{};
     for (;;)
@@ -33,6 +33,19 @@ awaitable<void> graceful_close(tcp::socket& stream, std::chrono::steady_clock::d
         co_await with_timeout(discard_until_eof(stream), linger);
     }
     close_now(stream);
+}
+
+awaitable<void> graceful_close(tls_stream& stream, std::chrono::steady_clock::duration linger)
+{
+    // async_shutdown sends our close_notify and waits for the peer's; a peer that never
+    // answers must not hold the session, hence the limit.
+    co_await with_timeout(stream.async_shutdown(use_tuple), linger);
+    close_now(stream);
+}
+
+void close_now(tls_stream& stream) noexcept
+{
+    close_now(stream.next_layer());
 }
 
 void close_now(tcp::socket& socket) noexcept

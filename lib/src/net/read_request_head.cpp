@@ -68,5 +68,7 @@ awaitable<head_read> read_request_head(Stream& stream, std::size_t max_size,
 
 template awaitable<head_read> read_request_head<tcp::socket>(tcp::socket&, std::size_t,
                                                              std::chrono::steady_clock::duration);
+template awaitable<head_read> read_request_head<tls_stream>(tls_stream&, std::size_t,
+                                                            std::chrono::steady_clock::duration);
 
 } // namespace websockify::net

@@ -44,5 +44,6 @@ net::awaitable<bool> frame_writer<Stream>::send_close(std::uint16_t code, std::s
 }
 
 template class frame_writer<net::tcp::socket>;
+template class frame_writer<net::tls_stream>;
 
 } // namespace websockify::relay

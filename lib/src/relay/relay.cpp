@@ -317,13 +317,15 @@ net::awaitable<void> refuse_session(Stream& client, std::uint16_t code, std::str
     co_await net::graceful_close(client, settings.close_timeout);
 }
 
-template net::awaitable<relay_outcome> relay<net::tcp::socket>(net::tcp::socket&, net::tcp::socket&,
-                                                               ws::subprotocol,
-                                                               std::span<const std::byte>,
-                                                               const config::settings&,
-                                                               const log::connection_log&);
-template net::awaitable<void> refuse_session<net::tcp::socket>(net::tcp::socket&, std::uint16_t,
-                                                               std::string_view,
-                                                               const config::settings&);
+// One definition, two client stream types: plain ws:// and TLS wss://.
+#define WEBSOCKIFY_INSTANTIATE_RELAY(Stream)                                                       \
+    template net::awaitable<relay_outcome> relay<Stream>(                                          \
+        Stream&, net::tcp::socket&, ws::subprotocol, std::span<const std::byte>,                   \
+        const config::settings&, const log::connection_log&);                                      \
+    template net::awaitable<void> refuse_session<Stream>(Stream&, std::uint16_t, std::string_view, \
+                                                         const config::settings&);
+WEBSOCKIFY_INSTANTIATE_RELAY(net::tcp::socket)
+WEBSOCKIFY_INSTANTIATE_RELAY(net::tls_stream)
+#undef WEBSOCKIFY_INSTANTIATE_RELAY
 
 } // namespace websockify::relay

@@ -117,6 +117,11 @@ void log_session_closed(const log::connection_log& log, const std::string& targe
               {"closed_by", side}});
 }
 
+void log_tls_failure(const log::connection_log& log, std::error_code why)
+{
+    log.info("tls_failed", "TLS handshake failed: " + why.message(), {{"error", why.message()}});
+}
+
 /// Without --web only WebSocket upgrades are served (spec §5).
 std::string not_an_upgrade_response()
 {
@@ -202,9 +207,10 @@ net::awaitable<void> serve_upgrade(Stream& client, const config::settings& setti
 
 } // namespace
 
-net::awaitable<void> serve_connection(net::tcp::socket client, const config::settings& settings,
+net::awaitable<void> serve_connection(net::tcp::socket client, const shared_state& state,
                                       log::connection_log log)
 {
+    const auto& settings = state.settings;
     asio::error_code ignored;
     client.set_option(net::tcp::no_delay(true), ignored);
     const auto first = co_await peek_first_byte(client, settings.handshake_timeout);
@@ -214,14 +220,35 @@ net::awaitable<void> serve_connection(net::tcp::socket client, const config::set
         net::close_now(client);
         co_return;
     }
-    if (looks_like_tls(*first))
+    if (!looks_like_tls(*first))
     {
-        // wss:// support is issue #3; until then say why the client is dropped.
-        log.info("tls_refused", "SSL connection but no cert specified");
+        if (settings.tls.ssl_only)
+        {
+            log.info("plain_refused", "non-SSL connection received but disallowed (--ssl-only)");
+            net::close_now(client);
+            co_return;
+        }
+        co_await serve_upgrade(client, settings, log, "Plain non-SSL (ws://) WebSocket connection");
+        co_return;
+    }
+    if (!state.tls)
+    {
+        log.info("tls_refused", "SSL connection but '" + settings.tls.cert + "' not found");
         net::close_now(client);
         co_return;
     }
-    co_await serve_upgrade(client, settings, log, "Plain non-SSL (ws://) WebSocket connection");
+    const auto context = state.tls; // this session keeps its context across reloads
+    net::tls_stream stream(std::move(client), *context);
+    auto shook =
+        co_await net::with_timeout(stream.async_handshake(net::tls_stream::server, net::use_tuple),
+                                   settings.handshake_timeout);
+    if (!shook || std::get<0>(*shook))
+    {
+        log_tls_failure(log, shook ? std::get<0>(*shook) : std::error_code(asio::error::timed_out));
+        net::close_now(stream);
+        co_return;
+    }
+    co_await serve_upgrade(stream, settings, log, "SSL/TLS (wss://) WebSocket connection");
 }
 
 } // namespace websockify::server

@@ -4,10 +4,12 @@
 #include "websockify/net/asio.hpp"
 #include "websockify/net/listener.hpp"
 #include "websockify/server/serve_connection.hpp"
+#include "websockify/tls/server_context.hpp"
 
 #include <chrono>
 #include <csignal>
 #include <exception>
+#include <filesystem>
 
 namespace websockify::server
 {
@@ -50,7 +52,7 @@ void log_unexpected(std::uint64_t id, const std::exception_ptr& failure)
     }
 }
 
-net::awaitable<void> accept_loop(net::tcp::acceptor& acceptor, const config::settings& settings)
+net::awaitable<void> accept_loop(net::tcp::acceptor& acceptor, const shared_state& state)
 {
     asio::steady_timer backoff(acceptor.get_executor());
     for (std::uint64_t id = 1;;)
@@ -71,7 +73,7 @@ net::awaitable<void> accept_loop(net::tcp::acceptor& acceptor, const config::set
         const auto this_id = id++;
         log::connection_log log(this_id, peer_address(socket));
         asio::co_spawn(acceptor.get_executor(),
-                       serve_connection(std::move(socket), settings, std::move(log)),
+                       serve_connection(std::move(socket), state, std::move(log)),
                        [this_id](const std::exception_ptr& e)
                        {
                            if (e)
@@ -83,15 +85,45 @@ net::awaitable<void> accept_loop(net::tcp::acceptor& acceptor, const config::set
 }
 
 /// Python websockify's startup block, with the port actually bound (port 0 picks one).
-void log_settings(const config::settings& settings, const net::tcp::acceptor& acceptor)
+void log_settings(const config::settings& settings, const net::tcp::acceptor& acceptor,
+                  bool tls_enabled)
 {
     const auto local = acceptor.local_endpoint();
     config::endpoint listening{settings.listen.host, local.port()};
     log::server_info("WebSocket server settings:");
     log::server_info("  - Listen on " + config::to_string(listening));
-    log::server_info("  - No SSL/TLS support (no cert file)");
+    if (tls_enabled)
+    {
+        log::server_info("  - SSL/TLS support");
+        if (settings.tls.ssl_only)
+        {
+            log::server_info("  - Deny non-SSL/TLS connections");
+        }
+    }
+    else
+    {
+        log::server_info("  - No SSL/TLS support (no cert file)");
+    }
     log::server_info("  - proxying from " + config::to_string(listening) + " to " +
                      config::to_string(settings.target));
+}
+
+/// Like Python websockify, TLS is on when the certificate file exists (default self.pem). An
+/// explicit --cert or --ssl-only makes a missing or bad certificate a startup error.
+std::shared_ptr<asio::ssl::context> load_tls(const config::tls_options& options)
+{
+    std::error_code ec;
+    const bool exists = std::filesystem::exists(options.cert, ec);
+    if (!exists && !options.cert_given && !options.ssl_only)
+    {
+        return nullptr;
+    }
+    if (!exists && options.ssl_only)
+    {
+        throw net::startup_error("--ssl-only needs a certificate, but '" + options.cert +
+                                 "' does not exist");
+    }
+    return tls::make_server_context(options);
 }
 
 net::awaitable<void> wait_for_stop_signal(asio::signal_set& signals)
@@ -111,12 +143,13 @@ int run(const config::settings& settings)
     // Writes to a vanished peer must fail with EPIPE, not kill the process.
     std::signal(SIGPIPE, SIG_IGN);
 
+    const shared_state state{settings, load_tls(settings.tls)};
     asio::io_context io(1);
     auto acceptor = net::open_listener(io.get_executor(), settings.listen, settings.prefer_ipv6);
-    log_settings(settings, acceptor);
+    log_settings(settings, acceptor, state.tls != nullptr);
 
     asio::signal_set signals(io, SIGINT, SIGTERM);
-    asio::co_spawn(io, accept_loop(acceptor, settings) || wait_for_stop_signal(signals),
+    asio::co_spawn(io, accept_loop(acceptor, state) || wait_for_stop_signal(signals),
                    [&io](const std::exception_ptr& e, const auto&)
                    {
                        if (e)

@@ -31,6 +31,20 @@ enum class log_format
     json
 };
 
+/// TLS for clients (wss://) on the same port, by Python's option names.
+struct tls_options
+{
+    std::string cert = "self.pem"; ///< certificate chain, may hold the key too
+    bool cert_given = false;       ///< --cert was explicit: a missing file is then an error
+    std::string key;               ///< empty: the key is in `cert`
+    std::string key_password;
+    bool ssl_only = false;
+    std::string ssl_version = "default"; ///< minimum: default (TLS 1.2), tlsv1_1, tlsv1_2, tlsv1_3
+    std::string ciphers;                 ///< OpenSSL cipher list for TLS <= 1.2
+    bool verify_client = false;
+    std::string cafile; ///< CAs for client certificates; empty: system default
+};
+
 /// Everything `run()` needs, filled by the CLI and checked by `validate()`.
 struct settings
 {
@@ -40,6 +54,7 @@ struct settings
     bool traffic = false;
     bool prefer_ipv6 = false;
     log_format log = log_format::human;
+    tls_options tls;
 
     /// Largest WebSocket message accepted from a client (bytes); 0 means no limit.
     std::uint64_t max_message_size = 64ULL * 1024 * 1024;

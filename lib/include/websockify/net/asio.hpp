@@ -6,6 +6,7 @@
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/experimental/awaitable_operators.hpp>
 #include <asio/experimental/channel.hpp>
+#include <asio/ssl.hpp>
 #include <cstddef>
 #include <span>
 
@@ -17,6 +18,8 @@ namespace net
 {
 using asio::awaitable;
 using tcp = asio::ip::tcp;
+/// A client connection that turned out to speak TLS (wss://).
+using tls_stream = asio::ssl::stream<tcp::socket>;
 
 /// For I/O whose failure is an expected outcome: `auto [ec, n] = co_await ...`.
 /// Asio 1.22 keeps as_tuple in experimental and has no default completion token.

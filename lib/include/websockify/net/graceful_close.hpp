@@ -12,7 +12,11 @@ namespace websockify::net
 /// would make the kernel send RST, which can destroy a close frame still in flight.
 awaitable<void> graceful_close(tcp::socket& stream, std::chrono::steady_clock::duration linger);
 
+/// The same for TLS: close_notify both ways (bounded by `linger`), then the socket.
+awaitable<void> graceful_close(tls_stream& stream, std::chrono::steady_clock::duration linger);
+
 /// Closes a socket at once, ignoring errors (the peer may already be gone).
 void close_now(tcp::socket& socket) noexcept;
+void close_now(tls_stream& stream) noexcept;
 
 } // namespace websockify::net
