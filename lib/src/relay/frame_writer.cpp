@@ -4,6 +4,25 @@
 
 namespace websockify::relay
 {
+namespace
+{
+
+/// Frees the one-slot channel however the write ends. A pump cancelled by `||` while runnable
+/// gets an exception from its next co_await (Asio's throw_if_cancelled default); without this
+/// guard the lock stayed taken and the close sequence waited on it forever.
+class lock_release
+{
+public:
+    explicit lock_release(asio::experimental::channel<void()>& lock) : lock_(lock) {}
+    lock_release(const lock_release&) = delete;
+    lock_release& operator=(const lock_release&) = delete;
+    ~lock_release() { lock_.try_receive([](auto...) {}); }
+
+private:
+    asio::experimental::channel<void()>& lock_;
+};
+
+} // namespace
 
 template <class Stream>
 frame_writer<Stream>::frame_writer(Stream& client)
@@ -22,13 +41,13 @@ net::awaitable<bool> frame_writer<Stream>::send(ws::opcode op, std::span<const s
     {
         co_return false;
     }
+    const lock_release release(lock_);
     std::array<std::byte, ws::max_frame_header_size> header{};
     const auto header_size = ws::encode_frame_header(header, op, payload.size());
     const std::array<asio::const_buffer, 2> frame{
         net::as_buffer(std::span<const std::byte>(header).first(header_size)),
         net::as_buffer(payload)};
     auto [ec, written] = co_await asio::async_write(client_, frame, net::use_tuple);
-    lock_.try_receive([](auto...) {});
     if (ec && written != 0 && written != header_size + payload.size())
     {
         broken_ = true;
