@@ -35,9 +35,7 @@ constexpr std::array pending_options{
     pending_option{"--unix-listen-mode", "mode of the unix socket (octal, default 0600)", true},
     pending_option{"--unix-target", "connect to a unix socket target", true},
     pending_option{"--inetd", "inetd mode: fd 0 is the listening socket", false},
-    pending_option{"--web", "run a web server on the same port, serving files from DIR", true},
     pending_option{"--web-auth", "require authentication for the web server", false},
-    pending_option{"--file-only", "disable directory listings in the web server", false},
     pending_option{"--wrap-mode",
                    "what to do when the wrapped program exits: exit, ignore, "
                    "respawn",
@@ -153,6 +151,11 @@ command_line parse_command_line(int argc, char** argv)
     cli.add_option("--cafile", tls.cafile,
                    "CA certificates for validating clients (with --verify-client); default: "
                    "the system's");
+
+    cli.add_option("--web", settings.web,
+                   "run a web server on the same port, serving files from DIR");
+    cli.add_flag("--file-only", settings.file_only,
+                 "serve only files from --web (no directory listings)");
 
     std::vector<std::pair<std::string, CLI::Option*>> pending;
     std::vector<std::string> pending_values(pending_options.size());

@@ -1,5 +1,6 @@
 #include "websockify/server/serve_connection.hpp"
 
+#include "websockify/http/flash_policy.hpp"
 #include "websockify/http/request_head.hpp"
 #include "websockify/http/response.hpp"
 #include "websockify/net/connect_target.hpp"
@@ -7,6 +8,7 @@
 #include "websockify/net/read_request_head.hpp"
 #include "websockify/net/with_timeout.hpp"
 #include "websockify/relay/relay.hpp"
+#include "websockify/web/serve.hpp"
 #include "websockify/ws/frame.hpp"
 #include "websockify/ws/handshake.hpp"
 
@@ -52,6 +54,24 @@ net::awaitable<std::optional<std::byte>> peek_first_byte(net::tcp::socket& clien
         co_return std::nullopt;
     }
     co_return first[0];
+}
+
+/// Answers a Flash socket policy request (first byte '<'), as the 2011 websockify did.
+net::awaitable<void> answer_flash_policy(net::tcp::socket& client, const config::settings& settings,
+                                         const log::connection_log& log)
+{
+    std::string received(http::flash_policy_request.size(), '\0');
+    auto read =
+        co_await net::with_timeout(asio::async_read(client, asio::buffer(received), net::use_tuple),
+                                   settings.handshake_timeout);
+    if (!read || std::get<0>(*read) || !http::is_flash_policy_request(received))
+    {
+        log.info("bad_request", "first bytes are neither TLS, HTTP nor a Flash policy request");
+        net::close_now(client);
+        co_return;
+    }
+    log.info("flash_policy", log.peer() + ": Sending flash policy response");
+    co_await answer_and_close(client, std::string(http::flash_policy_response), settings);
 }
 
 std::string_view head_failure_text(net::head_read::outcome status)
@@ -122,6 +142,17 @@ void log_tls_failure(const log::connection_log& log, std::error_code why)
     log.info("tls_failed", "TLS handshake failed: " + why.message(), {{"error", why.message()}});
 }
 
+/// Python's access-log shape: "GET /path HTTP/1.1" 200 -
+void log_web_request(const log::connection_log& log, const http::request_head& head, int status)
+{
+    log.info("http",
+             "\"" + head.method + " " + head.target + " " + head.version + "\" " +
+                 std::to_string(status) + " -",
+             {{"method", head.method},
+              {"path", head.target},
+              {"status", static_cast<std::uint64_t>(status)}});
+}
+
 /// Without --web only WebSocket upgrades are served (spec §5).
 std::string not_an_upgrade_response()
 {
@@ -152,9 +183,10 @@ relay_to_target(Stream& client, ws::subprotocol mode, std::span<const std::byte>
 
 /// Request head -> upgrade check -> 101 -> target -> relay, or an HTTP error.
 template <class Stream>
-net::awaitable<void> serve_upgrade(Stream& client, const config::settings& settings,
+net::awaitable<void> serve_upgrade(Stream& client, const shared_state& state,
                                    const log::connection_log& log, std::string_view scheme_line)
 {
+    const auto& settings = state.settings;
     auto read =
         co_await net::read_request_head(client, settings.max_head_size, settings.handshake_timeout);
     if (read.status != net::head_read::outcome::complete)
@@ -180,9 +212,15 @@ net::awaitable<void> serve_upgrade(Stream& client, const config::settings& setti
     }
     if (!ws::is_websocket_request(*head))
     {
-        // A plain web request; the static web server (--web) is issue #3.
-        log.info("http",
-                 "\"" + head->method + " " + head->target + "\" 405: not a WebSocket upgrade");
+        if (state.web)
+        {
+            const int status = co_await web::serve(client, *head, *state.web);
+            log_web_request(log, *head, status);
+            // Also drains a request body the server did not read, so the peer gets no RST.
+            co_await net::graceful_close(client, settings.close_timeout);
+            co_return;
+        }
+        log_web_request(log, *head, 405);
         co_await answer_and_close(client, not_an_upgrade_response(), settings);
         co_return;
     }
@@ -220,6 +258,11 @@ net::awaitable<void> serve_connection(net::tcp::socket client, const shared_stat
         net::close_now(client);
         co_return;
     }
+    if (*first == std::byte{'<'})
+    {
+        co_await answer_flash_policy(client, settings, log);
+        co_return;
+    }
     if (!looks_like_tls(*first))
     {
         if (settings.tls.ssl_only)
@@ -228,7 +271,7 @@ net::awaitable<void> serve_connection(net::tcp::socket client, const shared_stat
             net::close_now(client);
             co_return;
         }
-        co_await serve_upgrade(client, settings, log, "Plain non-SSL (ws://) WebSocket connection");
+        co_await serve_upgrade(client, state, log, "Plain non-SSL (ws://) WebSocket connection");
         co_return;
     }
     if (!state.tls)
@@ -248,7 +291,7 @@ net::awaitable<void> serve_connection(net::tcp::socket client, const shared_stat
         net::close_now(stream);
         co_return;
     }
-    co_await serve_upgrade(stream, settings, log, "SSL/TLS (wss://) WebSocket connection");
+    co_await serve_upgrade(stream, state, log, "SSL/TLS (wss://) WebSocket connection");
 }
 
 } // namespace websockify::server

@@ -86,12 +86,16 @@ net::awaitable<void> accept_loop(net::tcp::acceptor& acceptor, const shared_stat
 
 /// Python websockify's startup block, with the port actually bound (port 0 picks one).
 void log_settings(const config::settings& settings, const net::tcp::acceptor& acceptor,
-                  bool tls_enabled)
+                  bool tls_enabled, const std::optional<web::options>& web_root)
 {
     const auto local = acceptor.local_endpoint();
     config::endpoint listening{settings.listen.host, local.port()};
     log::server_info("WebSocket server settings:");
     log::server_info("  - Listen on " + config::to_string(listening));
+    if (web_root)
+    {
+        log::server_info("  - Web server. Web root: " + web_root->root.string());
+    }
     if (tls_enabled)
     {
         log::server_info("  - SSL/TLS support");
@@ -126,6 +130,27 @@ std::shared_ptr<asio::ssl::context> load_tls(const config::tls_options& options)
     return tls::make_server_context(options);
 }
 
+/// --web DIR must name a directory; it is made canonical once so that every request's
+/// containment check compares against the real path.
+std::optional<web::options> load_web(const config::settings& settings)
+{
+    if (settings.web.empty())
+    {
+        return std::nullopt;
+    }
+    std::error_code ec;
+    const auto root = std::filesystem::canonical(settings.web, ec);
+    if (ec || !std::filesystem::is_directory(root, ec))
+    {
+        throw net::startup_error("--web directory '" + settings.web +
+                                 "' does not exist or is not a directory");
+    }
+    web::options options;
+    options.root = root;
+    options.file_only = settings.file_only;
+    return options;
+}
+
 net::awaitable<void> wait_for_stop_signal(asio::signal_set& signals)
 {
     auto [ec, number] = co_await signals.async_wait(net::use_tuple);
@@ -143,10 +168,10 @@ int run(const config::settings& settings)
     // Writes to a vanished peer must fail with EPIPE, not kill the process.
     std::signal(SIGPIPE, SIG_IGN);
 
-    const shared_state state{settings, load_tls(settings.tls)};
+    const shared_state state{settings, load_tls(settings.tls), load_web(settings)};
     asio::io_context io(1);
     auto acceptor = net::open_listener(io.get_executor(), settings.listen, settings.prefer_ipv6);
-    log_settings(settings, acceptor, state.tls != nullptr);
+    log_settings(settings, acceptor, state.tls != nullptr, state.web);
 
     asio::signal_set signals(io, SIGINT, SIGTERM);
     asio::co_spawn(io, accept_loop(acceptor, state) || wait_for_stop_signal(signals),

@@ -55,6 +55,10 @@ struct settings
     bool prefer_ipv6 = false;
     log_format log = log_format::human;
     tls_options tls;
+    /// --web DIR: serve static files on the same port; empty means only WebSocket upgrades.
+    std::string web;
+    /// --file-only: no directory listings.
+    bool file_only = false;
 
     /// Largest WebSocket message accepted from a client (bytes); 0 means no limit.
     std::uint64_t max_message_size = 64ULL * 1024 * 1024;

@@ -2,8 +2,10 @@
 
 #include "websockify/config/config.hpp"
 #include "websockify/net/asio.hpp"
+#include "websockify/web/options.hpp"
 
 #include <memory>
+#include <optional>
 
 namespace websockify::server
 {
@@ -15,6 +17,8 @@ struct shared_state
     /// Null when TLS is off. Each session copies the pointer, so a reload can swap in a new
     /// context without touching live sessions.
     std::shared_ptr<asio::ssl::context> tls;
+    /// Set with --web: the canonical web root and listing policy.
+    std::optional<web::options> web;
 };
 
 } // namespace websockify::server
