@@ -31,7 +31,8 @@ from targets import EchoTarget, RefusingPort, SinkTarget, SourceTarget  # noqa: 
 BIN = os.environ.get("WEBSOCKIFY_BIN") or "/usr/bin/websockify"
 STARTUP_TIMEOUT = 10.0
 STOP_TIMEOUT = 5.0
-LISTEN_LINE = re.compile(r"Listen on \[?([0-9A-Za-z.:]*?)\]?:(\d+)\b")
+# "Listen on 127.0.0.1:P", "Listen on [::1]:P" or "Listen on :P" (any address).
+LISTEN_LINE = re.compile(r"Listen on (\[[^\]]*\]|[^\s:\"]*):(\d+)(?!\d)")
 MIB = 1 << 20
 
 
@@ -127,8 +128,10 @@ class Websockify:
     a failing test prints its stderr, which is usually the explanation).
     """
 
-    def __init__(self, target, *options):
+    def __init__(self, target, *options, listen_host="127.0.0.1"):
+        """listen_host "" passes a bare port: websockify then listens dual-stack on [::]."""
         self.target = f"127.0.0.1:{target}" if isinstance(target, int) else target
+        self.listen_host = listen_host
         self.options = list(options)
         self.proc = None
         self.port = None
@@ -144,7 +147,8 @@ class Websockify:
 
     def start(self):
         requested = free_port() if is_python_reference() else 0
-        cmd = [BIN, *self.options, f"127.0.0.1:{requested}", self.target]
+        listen = f"{self.listen_host}:{requested}" if self.listen_host else str(requested)
+        cmd = [BIN, *self.options, listen, self.target]
         # A new session makes the process group ours alone, so stop() can also reach the
         # per-connection children the Python reference forks.
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -156,7 +160,8 @@ class Websockify:
             self.port = int(match.group(2))
             if requested and self.port != requested:
                 raise AssertionError(f"asked for port {requested}, log says {self.port}")
-            wait_until_accepting(self.port, STARTUP_TIMEOUT)
+            probe_host = self.listen_host.strip("[]") or "127.0.0.1"
+            wait_until_accepting(self.port, STARTUP_TIMEOUT, probe_host)
         except Exception as exc:
             self.stop()
             raise AssertionError(
@@ -215,11 +220,11 @@ def kill_group(pgid):
         pass
 
 
-def wait_until_accepting(port, timeout):
+def wait_until_accepting(port, timeout, host="127.0.0.1"):
     deadline = time.monotonic() + timeout
     while True:
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            socket.create_connection((host, port), timeout=1).close()
             return
         except OSError as exc:
             if time.monotonic() > deadline:

@@ -15,8 +15,9 @@ CHUNK = 64 * 1024
 class TcpTarget:
     """Accepts connections and hands each to handle(conn); use as a context manager."""
 
-    def __init__(self):
-        self._listener = socket.create_server(("127.0.0.1", 0), backlog=256)
+    def __init__(self, host="127.0.0.1"):
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self._listener = socket.create_server((host, 0), family=family, backlog=256)
         self.port = self._listener.getsockname()[1]
         self.errors = []  # exceptions raised by handlers, for the test to report
         self._connections = []
