@@ -280,7 +280,7 @@ net::awaitable<void> serve_connection(net::tcp::socket client, const shared_stat
         net::close_now(client);
         co_return;
     }
-    const auto context = state.tls; // this session keeps its context across reloads
+    const auto context = state.tls->current(); // kept by this session across reloads
     net::tls_stream stream(std::move(client), *context);
     auto shook =
         co_await net::with_timeout(stream.async_handshake(net::tls_stream::server, net::use_tuple),

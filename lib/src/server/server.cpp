@@ -4,6 +4,7 @@
 #include "websockify/net/asio.hpp"
 #include "websockify/net/listener.hpp"
 #include "websockify/server/serve_connection.hpp"
+#include "websockify/tls/certificate_watch.hpp"
 #include "websockify/tls/server_context.hpp"
 
 #include <chrono>
@@ -17,6 +18,9 @@ namespace
 {
 
 using namespace std::chrono_literals;
+
+/// How often certificate files are checked for changes.
+constexpr auto certificate_poll_interval = 2s;
 
 std::string peer_address(const net::tcp::socket& socket)
 {
@@ -114,7 +118,7 @@ void log_settings(const config::settings& settings, const net::tcp::acceptor& ac
 
 /// Like Python websockify, TLS is on when the certificate file exists (default self.pem). An
 /// explicit --cert or --ssl-only makes a missing or bad certificate a startup error.
-std::shared_ptr<asio::ssl::context> load_tls(const config::tls_options& options)
+std::unique_ptr<tls::context_holder> load_tls(const config::tls_options& options)
 {
     std::error_code ec;
     const bool exists = std::filesystem::exists(options.cert, ec);
@@ -127,7 +131,7 @@ std::shared_ptr<asio::ssl::context> load_tls(const config::tls_options& options)
         throw net::startup_error("--ssl-only needs a certificate, but '" + options.cert +
                                  "' does not exist");
     }
-    return tls::make_server_context(options);
+    return std::make_unique<tls::context_holder>(tls::make_server_context(options));
 }
 
 /// --web DIR must name a directory; it is made canonical once so that every request's
@@ -174,7 +178,12 @@ int run(const config::settings& settings)
     log_settings(settings, acceptor, state.tls != nullptr, state.web);
 
     asio::signal_set signals(io, SIGINT, SIGTERM);
-    asio::co_spawn(io, accept_loop(acceptor, state) || wait_for_stop_signal(signals),
+    // SIGHUP reloads (it would otherwise terminate a daemon whose terminal went away).
+    asio::signal_set hangup(io, SIGHUP);
+    asio::co_spawn(io,
+                   accept_loop(acceptor, state) || wait_for_stop_signal(signals) ||
+                       tls::watch_certificates(settings.tls, state.tls.get(), hangup,
+                                               certificate_poll_interval),
                    [&io](const std::exception_ptr& e, const auto&)
                    {
                        if (e)

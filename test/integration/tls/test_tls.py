@@ -2,6 +2,7 @@
 
 import asyncio
 import os
+import signal
 import ssl
 import subprocess
 import sys
@@ -160,6 +161,63 @@ def startup_errors_are_one_line():
             print(f"{name}: exit {result.code}: {lines[0]}")
 
 
+def install(pki, cert_path, key_path):
+    """Atomic replacement, as certbot does: readers see the old file or the new one."""
+    for source, destination in ((pki.path("server.key"), key_path),
+                                (pki.path("server.pem"), cert_path)):
+        with open(source, "rb") as src, open(destination + ".tmp", "wb") as dst:
+            dst.write(src.read())
+        os.replace(destination + ".tmp", destination)
+
+
+async def expect_untrusted(server, context):
+    try:
+        ws = await open_wss(server, context)
+    except ssl.SSLCertVerificationError:
+        return
+    await ws.close()
+    raise AssertionError("a client trusting only the old CA still accepted the new certificate")
+
+
+async def certificate_reload_keeps_sessions():
+    with TestPki() as old, TestPki() as new, EchoTarget() as target:
+        cert, key = old.path("live.pem"), old.path("live.key")
+        install(old, cert, key)
+        with Websockify(target.port, "--cert", cert, "--key", key) as server:
+            session = await open_wss(server, client_context(old))
+            await echo_round_trip(session, seed=6)
+
+            # 1. SIGHUP after the files were replaced.
+            install(new, cert, key)
+            server.proc.send_signal(signal.SIGHUP)
+            server.wait_for_log(r"TLS certificate reloaded")
+            fresh = await open_wss(server, client_context(new))
+            await echo_round_trip(fresh, seed=7)
+            await fresh.close()
+            await expect_untrusted(server, client_context(old))
+
+            # The session opened before the reload never noticed.
+            await echo_round_trip(session, seed=8)
+
+            # 2. A broken certificate is refused and the current one kept.
+            with open(cert, "w") as f:
+                f.write("broken\n")
+            server.proc.send_signal(signal.SIGHUP)
+            server.wait_for_log(r"reload failed, keeping the previous one")
+            fresh = await open_wss(server, client_context(new))
+            await echo_round_trip(fresh, seed=9)
+            await fresh.close()
+
+            # 3. No signal: the changed files alone trigger the reload.
+            install(old, cert, key)
+            server.wait_for_log(r"TLS certificate reloaded .*\(file changed\)", timeout=15)
+            fresh = await open_wss(server, client_context(old))
+            await echo_round_trip(fresh, seed=10)
+            await fresh.close()
+            await echo_round_trip(session, seed=11)
+            await session.close()
+
+
 def plain_server_drops_tls_clients():
     with EchoTarget() as target, Websockify(target.port) as server:
         result = s_client(server.port)
@@ -171,4 +229,4 @@ if __name__ == "__main__":
     run_cases({f.__name__: f for f in [
         wss_and_ws_on_one_port, combined_cert_and_key_file, node_wss_echo, protocol_versions,
         ssl_only_refuses_plain, verify_client_certificates, startup_errors_are_one_line,
-        plain_server_drops_tls_clients]})
+        plain_server_drops_tls_clients, certificate_reload_keeps_sessions]})

@@ -2,6 +2,7 @@
 
 #include "websockify/config/config.hpp"
 #include "websockify/net/asio.hpp"
+#include "websockify/tls/context_holder.hpp"
 #include "websockify/web/options.hpp"
 
 #include <memory>
@@ -14,9 +15,9 @@ namespace websockify::server
 struct shared_state
 {
     const config::settings& settings;
-    /// Null when TLS is off. Each session copies the pointer, so a reload can swap in a new
-    /// context without touching live sessions.
-    std::shared_ptr<asio::ssl::context> tls;
+    /// Null when TLS is off. Each session takes its own reference to the current context,
+    /// so a reload swaps in a new one without touching live sessions.
+    std::unique_ptr<tls::context_holder> tls;
     /// Set with --web: the canonical web root and listing policy.
     std::optional<web::options> web;
 };
