@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace websockify::config
 {
@@ -45,6 +46,34 @@ struct tls_options
     std::string cafile; ///< CAs for client certificates; empty: system default
 };
 
+/// TLS towards the target (--ssl-target).
+struct target_tls_options
+{
+    bool enabled = false;
+    bool verify = true;  ///< check the target's certificate and host name (Python did not)
+    std::string cafile;  ///< CAs for the target; empty: the system's
+};
+
+/// What --wrap-mode does when the wrapped program exits.
+enum class wrap_mode
+{
+    exit,    ///< websockify exits with the program's status
+    ignore,  ///< keep serving (programs that daemonize)
+    respawn, ///< start it again, with exponential backoff
+};
+
+/// `websockify [PORT] -- PROGRAM ARGS`: a program started and supervised by websockify.
+struct wrap_options
+{
+    std::vector<std::string> command; ///< empty: nothing to wrap
+    wrap_mode mode = wrap_mode::exit;
+    /// No listen port was given: rebind.so reports the port the program binds first.
+    bool port_from_program = false;
+    std::string rebind_library; ///< explicit path of rebind.so; empty: found next to the binary
+    /// After SIGTERM to the program's process group, how long until SIGKILL.
+    std::chrono::milliseconds stop_grace{5'000};
+};
+
 /// Everything `run()` needs, filled by the CLI and checked by `validate()`.
 struct settings
 {
@@ -55,6 +84,8 @@ struct settings
     bool prefer_ipv6 = false;
     log_format log = log_format::human;
     tls_options tls;
+    target_tls_options target_tls;
+    wrap_options wrap;
     /// --web DIR: serve static files on the same port; empty means only WebSocket upgrades.
     std::string web;
     /// --file-only: no directory listings.
