@@ -36,10 +36,10 @@ struct pump_end
 constexpr std::string_view target_closed_reason = "Target closed";
 constexpr std::string_view target_failed_reason = "Target connection failed";
 
-template <class Stream> struct session
+template <class Stream, class Target> struct session
 {
     Stream& client;
-    net::tcp::socket& target;
+    Target& target;
     ws::subprotocol mode;
     const config::settings& settings;
     const log::connection_log& log;
@@ -63,8 +63,8 @@ struct target_batch
     bool empty() const { return slices.empty() && decoded.empty(); }
 };
 
-template <class Stream>
-net::awaitable<bool> write_to_target(session<Stream>& s, const target_batch& batch)
+template <class Stream, class Target>
+net::awaitable<bool> write_to_target(session<Stream, Target>& s, const target_batch& batch)
 {
     if (batch.empty())
     {
@@ -114,8 +114,8 @@ std::optional<pump_end> collect_data(ws::subprotocol mode, const ws::frame_event
     return std::nullopt;
 }
 
-template <class Stream>
-net::awaitable<pump_end> client_to_target(session<Stream>& s,
+template <class Stream, class Target>
+net::awaitable<pump_end> client_to_target(session<Stream, Target>& s,
                                           std::span<const std::byte> already_read)
 {
     std::vector<std::byte> buffer(std::max(s.settings.buffer_size, already_read.size()));
@@ -188,13 +188,21 @@ net::awaitable<pump_end> client_to_target(session<Stream>& s,
     }
 }
 
-template <class Stream> net::awaitable<pump_end> target_to_client(session<Stream>& s)
+/// A target that closed its side: a TCP FIN, a TLS close_notify, or a TLS peer that closed TCP
+/// without close_notify (common among servers, and the data before it was complete).
+bool is_orderly_close(const std::error_code& ec)
+{
+    return ec == asio::error::eof || ec == asio::ssl::error::stream_truncated;
+}
+
+template <class Stream, class Target>
+net::awaitable<pump_end> target_to_client(session<Stream, Target>& s)
 {
     std::vector<std::byte> buffer(s.settings.buffer_size);
     for (;;)
     {
         auto [ec, n] = co_await s.target.async_read_some(asio::buffer(buffer), net::use_tuple);
-        if (ec == asio::error::eof)
+        if (is_orderly_close(ec))
         {
             co_return pump_end{pump_stop::target_closed,
                                static_cast<std::uint16_t>(ws::close_code::normal),
@@ -259,23 +267,22 @@ std::string_view to_string(closed_by side) noexcept
     return "server";
 }
 
-template <class Stream>
-net::awaitable<relay_outcome> relay(Stream& client, net::tcp::socket& target, ws::subprotocol mode,
-                                    std::span<const std::byte> already_read,
-                                    const config::settings& settings,
-                                    const log::connection_log& log)
+template <class Stream, class Target>
+net::awaitable<relay_outcome>
+relay(Stream& client, Target& target, ws::subprotocol mode, std::span<const std::byte> already_read,
+      const config::settings& settings, const log::connection_log& log)
 {
-    session<Stream> s{client,
-                      target,
-                      mode,
-                      settings,
-                      log,
-                      frame_writer<Stream>(client),
-                      ws::frame_decoder(ws::decoder_options{
-                          .max_message_size = settings.max_message_size,
-                          .require_mask = true,
-                          .validate_text_utf8 = true,
-                      })};
+    session<Stream, Target> s{client,
+                              target,
+                              mode,
+                              settings,
+                              log,
+                              frame_writer<Stream>(client),
+                              ws::frame_decoder(ws::decoder_options{
+                                  .max_message_size = settings.max_message_size,
+                                  .require_mask = true,
+                                  .validate_text_utf8 = true,
+                              })};
 
     // `||` returns when the first pump returns and cancels the other; only then does the close
     // sequence run, so no pump is alive while it writes.
@@ -291,8 +298,7 @@ net::awaitable<relay_outcome> relay(Stream& client, net::tcp::socket& target, ws
     if (end.why == pump_stop::client_sent_close)
     {
         // Let the target read everything we delivered, then see EOF.
-        asio::error_code ignored;
-        target.shutdown(net::tcp::socket::shutdown_send, ignored);
+        co_await net::finish_sending(target, settings.close_timeout);
     }
     net::close_now(target);
 
@@ -317,15 +323,27 @@ net::awaitable<void> refuse_session(Stream& client, std::uint16_t code, std::str
     co_await net::graceful_close(client, settings.close_timeout);
 }
 
-// One definition, two client stream types: plain ws:// and TLS wss://.
-#define WEBSOCKIFY_INSTANTIATE_RELAY(Stream)                                                       \
-    template net::awaitable<relay_outcome> relay<Stream>(                                          \
-        Stream&, net::tcp::socket&, ws::subprotocol, std::span<const std::byte>,                   \
-        const config::settings&, const log::connection_log&);                                      \
-    template net::awaitable<void> refuse_session<Stream>(Stream&, std::uint16_t, std::string_view, \
-                                                         const config::settings&);
-WEBSOCKIFY_INSTANTIATE_RELAY(net::tcp::socket)
-WEBSOCKIFY_INSTANTIATE_RELAY(net::tls_stream)
-#undef WEBSOCKIFY_INSTANTIATE_RELAY
+// One definition for both client streams (ws://, wss://) and both targets (TCP, --ssl-target).
+using plain = net::tcp::socket;
+using secure = net::tls_stream;
+template net::awaitable<relay_outcome> relay(plain&, plain&, ws::subprotocol,
+                                             std::span<const std::byte>, const config::settings&,
+                                             const log::connection_log&);
+template net::awaitable<relay_outcome> relay(plain&, secure&, ws::subprotocol,
+                                             std::span<const std::byte>, const config::settings&,
+                                             const log::connection_log&);
+template net::awaitable<relay_outcome> relay(secure&, plain&, ws::subprotocol,
+                                             std::span<const std::byte>, const config::settings&,
+                                             const log::connection_log&);
+template net::awaitable<relay_outcome> relay(secure&, secure&, ws::subprotocol,
+                                             std::span<const std::byte>, const config::settings&,
+                                             const log::connection_log&);
+
+template net::awaitable<void> refuse_session<net::tcp::socket>(net::tcp::socket&, std::uint16_t,
+                                                               std::string_view,
+                                                               const config::settings&);
+template net::awaitable<void> refuse_session<net::tls_stream>(net::tls_stream&, std::uint16_t,
+                                                              std::string_view,
+                                                              const config::settings&);
 
 } // namespace websockify::relay

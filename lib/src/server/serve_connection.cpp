@@ -160,11 +160,21 @@ std::string not_an_upgrade_response()
                                        {{"Allow", "GET"}});
 }
 
+/// Spec §3: the client learns that the target is unreachable from close 1011.
 template <class Stream>
-net::awaitable<void>
-relay_to_target(Stream& client, ws::subprotocol mode, std::span<const std::byte> early_bytes,
-                const config::settings& settings, const log::connection_log& log)
+net::awaitable<void> refuse_unreachable(Stream& client, const config::settings& settings)
 {
+    co_await relay::refuse_session(client,
+                                   static_cast<std::uint16_t>(ws::close_code::internal_error),
+                                   "Failed to connect to downstream server", settings);
+}
+
+template <class Stream>
+net::awaitable<void> relay_to_target(Stream& client, ws::subprotocol mode,
+                                     std::span<const std::byte> early_bytes,
+                                     const shared_state& state, const log::connection_log& log)
+{
+    const auto& settings = state.settings;
     const auto started = steady_clock::now();
     const auto target_text = config::to_string(settings.target);
     log_connecting(log, target_text);
@@ -172,12 +182,27 @@ relay_to_target(Stream& client, ws::subprotocol mode, std::span<const std::byte>
     if (!target)
     {
         log_connect_failed(log, target_text, target.error());
-        co_await relay::refuse_session(client,
-                                       static_cast<std::uint16_t>(ws::close_code::internal_error),
-                                       "Failed to connect to downstream server", settings);
+        co_await refuse_unreachable(client, settings);
         co_return;
     }
-    const auto outcome = co_await relay::relay(client, *target, mode, early_bytes, settings, log);
+    relay::relay_outcome outcome;
+    if (!state.target_tls)
+    {
+        outcome = co_await relay::relay(client, *target, mode, early_bytes, settings, log);
+    }
+    else
+    {
+        auto secured =
+            co_await tls::connect_tls(std::move(*target), *state.target_tls, settings.target.host,
+                                      settings.target_tls.verify, settings.connect_timeout);
+        if (!secured)
+        {
+            log_connect_failed(log, target_text + " (TLS)", secured.error());
+            co_await refuse_unreachable(client, settings);
+            co_return;
+        }
+        outcome = co_await relay::relay(client, *secured, mode, early_bytes, settings, log);
+    }
     log_session_closed(log, target_text, outcome, steady_clock::now() - started);
 }
 
@@ -240,7 +265,7 @@ net::awaitable<void> serve_upgrade(Stream& client, const shared_state& state,
         co_return;
     }
     log_upgrade(log, scheme_line, upgrade->target, mode);
-    co_await relay_to_target(client, mode, std::as_bytes(std::span(read.rest)), settings, log);
+    co_await relay_to_target(client, mode, std::as_bytes(std::span(read.rest)), state, log);
 }
 
 } // namespace

@@ -134,7 +134,7 @@ std::shared_ptr<asio::ssl::context> make_server_context(const config::tls_option
     }
     catch (const asio::system_error& e)
     {
-        const auto hint = options.key.empty() ? " (give the key file with --key)" : "";
+        const auto* const hint = options.key.empty() ? " (give the key file with --key)" : "";
         throw net::startup_error("cannot load private key '" + key + "': " +
                                  load_failure(key, "PRIVATE KEY-----", "private key", e) + hint);
     }

@@ -32,11 +32,12 @@ struct relay_outcome
     std::uint64_t bytes_to_client = 0;   ///< bytes read from the target and sent on
 };
 
-/// Relays between an upgraded client stream and a connected target until either side ends,
+/// Relays between an upgraded client stream and a connected target (TCP, or TLS with
+/// --ssl-target) until either side ends,
 /// then runs the RFC 6455 §7 close sequence. `already_read` holds client bytes that arrived
 /// with the request head. Never throws for peer behaviour.
-template <class Stream>
-net::awaitable<relay_outcome> relay(Stream& client, net::tcp::socket& target, ws::subprotocol mode,
+template <class Stream, class Target>
+net::awaitable<relay_outcome> relay(Stream& client, Target& target, ws::subprotocol mode,
                                     std::span<const std::byte> already_read,
                                     const config::settings& settings,
                                     const log::connection_log& log);

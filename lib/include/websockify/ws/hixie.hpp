@@ -36,7 +36,7 @@ enum class hixie_error
     key_too_large,      ///< a key's number exceeds 4294967295
 
     // Data framing (draft-76 §5.3)
-    bad_frame_type, ///< a length-prefixed frame (type byte >= 0x80) other than the 0xFF 0x00 close
+    bad_frame_type,  ///< a length-prefixed frame (type byte >= 0x80) other than the 0xFF 0x00 close
     frame_too_large, ///< a frame's payload exceeds hixie_decoder_options::max_frame_size
 };
 
@@ -56,13 +56,13 @@ using hixie76_answer = std::array<std::byte, hixie76_answer_size>;
 /// A validated Hixie-75/76 opening handshake, owning copies of what the response needs.
 struct hixie_request
 {
-    int draft = 76;          ///< 76 (Sec-WebSocket-Key1/2 present) or 75 (neither)
-    std::string target;      ///< request-target, may carry ?token=
-    std::string host;        ///< Host as sent (with any port), for the Location
-    std::string origin;      ///< Origin as sent; "null" when absent
-    std::string protocol;    ///< (Sec-)WebSocket-Protocol as sent, "" when absent
-    std::uint32_t key1 = 0;  ///< draft 76: Key1's number divided by its space count
-    std::uint32_t key2 = 0;  ///< draft 76: Key2's number divided by its space count
+    int draft = 76;         ///< 76 (Sec-WebSocket-Key1/2 present) or 75 (neither)
+    std::string target;     ///< request-target, may carry ?token=
+    std::string host;       ///< Host as sent (with any port), for the Location
+    std::string origin;     ///< Origin as sent; "null" when absent
+    std::string protocol;   ///< (Sec-)WebSocket-Protocol as sent, "" when absent
+    std::uint32_t key1 = 0; ///< draft 76: Key1's number divided by its space count
+    std::uint32_t key2 = 0; ///< draft 76: Key2's number divided by its space count
 };
 
 /// Is this a Hixie-75/76 upgrade: a GET with Upgrade: WebSocket and Connection: Upgrade (tokens
@@ -118,12 +118,14 @@ constexpr std::size_t hixie_frame_size(std::size_t payload_size) noexcept
 /// Writes 0x00 <payload> 0xFF into out and returns its size, hixie_frame_size(payload.size()).
 /// Returns 0 and writes nothing when out is too small or payload holds a 0xFF byte, which would
 /// end the frame early (base64 text never does).
-std::size_t encode_hixie_frame(std::span<std::byte> out, std::span<const std::byte> payload) noexcept;
+std::size_t encode_hixie_frame(std::span<std::byte> out,
+                               std::span<const std::byte> payload) noexcept;
 
 /// What the decoder enforces beyond the drafts.
 struct hixie_decoder_options
 {
-    /// 0 = unlimited; a frame whose payload grows beyond this fails with frame_too_large.
+    /// 0 = unlimited; a frame whose payload grows beyond this fails with frame_too_large (its
+    /// earlier slices may already have been delivered, since payload streams as it arrives).
     std::size_t max_frame_size = 0;
 };
 
@@ -150,9 +152,10 @@ struct hixie_event
     std::error_code failure{};
 };
 
-/// Incremental decoder of client frames (draft-76 §5.3; draft 75 frames text the same way): accepts the byte stream
-/// in any chunking and never allocates or copies. Payload is delivered as soon as it arrives, as
-/// views into the input; the only state carried between calls is where in a frame it stands.
+/// Incremental decoder of client frames (draft-76 §5.3; draft 75 frames text the same way): accepts
+/// the byte stream in any chunking and never allocates or copies. Payload is delivered as soon as
+/// it arrives, as views into the input; the only state carried between calls is where in a frame it
+/// stands.
 class hixie_decoder
 {
 public:
