@@ -7,10 +7,12 @@
 #include "websockify/net/graceful_close.hpp"
 #include "websockify/net/read_request_head.hpp"
 #include "websockify/net/with_timeout.hpp"
+#include "websockify/relay/hixie_relay.hpp"
 #include "websockify/relay/relay.hpp"
 #include "websockify/web/serve.hpp"
 #include "websockify/ws/frame.hpp"
 #include "websockify/ws/handshake.hpp"
+#include "websockify/ws/hixie.hpp"
 
 #include <array>
 #include <chrono>
@@ -153,6 +155,14 @@ void log_web_request(const log::connection_log& log, const http::request_head& h
               {"status", static_cast<std::uint64_t>(status)}});
 }
 
+/// The 2010 drafts have no masking, so they are opt-in (spec §3).
+std::string hixie_disabled_response()
+{
+    return http::format_error_response(
+        400, "Hixie-75/76 WebSocket drafts are disabled on this server (--hixie enables them); "
+             "use an RFC 6455 client (Sec-WebSocket-Version: 13)");
+}
+
 /// Without --web only WebSocket upgrades are served (spec §5).
 std::string not_an_upgrade_response()
 {
@@ -169,10 +179,11 @@ net::awaitable<void> refuse_unreachable(Stream& client, const config::settings& 
                                    "Failed to connect to downstream server", settings);
 }
 
-template <class Stream>
-net::awaitable<void> relay_to_target(Stream& client, ws::subprotocol mode,
-                                     std::span<const std::byte> early_bytes,
-                                     const shared_state& state, const log::connection_log& log)
+/// Connects to the target (TCP, then TLS with --ssl-target) and hands both streams to
+/// `relay_with` (RFC 6455 or Hixie relay), then logs the session's end.
+template <class Stream, class RelayFunction>
+net::awaitable<void> relay_to_target(Stream& client, const shared_state& state,
+                                     const log::connection_log& log, RelayFunction relay_with)
 {
     const auto& settings = state.settings;
     const auto started = steady_clock::now();
@@ -188,7 +199,7 @@ net::awaitable<void> relay_to_target(Stream& client, ws::subprotocol mode,
     relay::relay_outcome outcome;
     if (!state.target_tls)
     {
-        outcome = co_await relay::relay(client, *target, mode, early_bytes, settings, log);
+        outcome = co_await relay_with(*target);
     }
     else
     {
@@ -201,9 +212,64 @@ net::awaitable<void> relay_to_target(Stream& client, ws::subprotocol mode,
             co_await refuse_unreachable(client, settings);
             co_return;
         }
-        outcome = co_await relay::relay(client, *secured, mode, early_bytes, settings, log);
+        outcome = co_await relay_with(*secured);
     }
     log_session_closed(log, target_text, outcome, steady_clock::now() - started);
+}
+
+/// The 2010 drafts (--hixie): draft 76 proves the handshake with 8 bytes after the head.
+template <class Stream>
+net::awaitable<void> serve_hixie(Stream& client, const http::request_head& head, std::string rest,
+                                 const shared_state& state, const log::connection_log& log,
+                                 std::string_view scheme_line)
+{
+    const auto& settings = state.settings;
+    auto request = ws::validate_hixie(head);
+    if (!request)
+    {
+        log_bad_handshake(log, request.error());
+        co_await answer_and_close(client, ws::format_upgrade_error(request.error()), settings);
+        co_return;
+    }
+    std::optional<ws::hixie76_answer> answer;
+    if (request->draft == 76)
+    {
+        const auto have = rest.size();
+        if (have < ws::hixie76_key3_size)
+        {
+            rest.resize(ws::hixie76_key3_size);
+            auto read = co_await net::with_timeout(
+                asio::async_read(client, asio::buffer(rest.data() + have, rest.size() - have),
+                                 net::use_tuple),
+                settings.handshake_timeout);
+            if (!read || std::get<0>(*read))
+            {
+                log.info("bad_handshake", "Hixie-76 client did not send its 8 key bytes");
+                net::close_now(client);
+                co_return;
+            }
+        }
+        const std::span<const std::byte> received = std::as_bytes(std::span(rest));
+        const auto key3 = received.first<ws::hixie76_key3_size>();
+        answer = ws::hixie76_challenge(request->key1, request->key2, key3);
+        rest.erase(0, ws::hixie76_key3_size);
+    }
+    constexpr bool tls = std::is_same_v<Stream, net::tls_stream>;
+    const auto response = ws::format_hixie_response(*request, tls, answer);
+    if (auto [ec, n] = co_await asio::async_write(client, asio::buffer(response), net::use_tuple);
+        ec)
+    {
+        net::close_now(client);
+        co_return;
+    }
+    log_upgrade(log, std::string(scheme_line) + " (Hixie-" + std::to_string(request->draft) + ")",
+                request->target, ws::subprotocol::base64);
+    const auto early_bytes = std::as_bytes(std::span(rest));
+    const int draft = request->draft;
+    co_await relay_to_target(
+        client, state, log,
+        [&](auto& target)
+        { return relay::relay_hixie(client, target, draft, early_bytes, settings, log); });
 }
 
 /// Request head -> upgrade check -> 101 -> target -> relay, or an HTTP error.
@@ -249,6 +315,17 @@ net::awaitable<void> serve_upgrade(Stream& client, const shared_state& state,
         co_await answer_and_close(client, not_an_upgrade_response(), settings);
         co_return;
     }
+    if (ws::is_hixie_request(*head))
+    {
+        if (!settings.hixie)
+        {
+            log.info("bad_handshake", "Hixie-75/76 client refused (start with --hixie to allow)");
+            co_await answer_and_close(client, hixie_disabled_response(), settings);
+            co_return;
+        }
+        co_await serve_hixie(client, *head, std::move(read.rest), state, log, scheme_line);
+        co_return;
+    }
     auto upgrade = ws::validate_upgrade(*head);
     if (!upgrade)
     {
@@ -265,7 +342,11 @@ net::awaitable<void> serve_upgrade(Stream& client, const shared_state& state,
         co_return;
     }
     log_upgrade(log, scheme_line, upgrade->target, mode);
-    co_await relay_to_target(client, mode, std::as_bytes(std::span(read.rest)), state, log);
+    const auto early_bytes = std::as_bytes(std::span(read.rest));
+    co_await relay_to_target(
+        client, state, log,
+        [&](auto& target)
+        { return relay::relay(client, target, mode, early_bytes, settings, log); });
 }
 
 } // namespace

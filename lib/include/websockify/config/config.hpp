@@ -90,6 +90,8 @@ struct settings
     std::string web;
     /// --file-only: no directory listings.
     bool file_only = false;
+    /// --hixie: also accept the 2010 drafts Hixie-75/76 (no masking, base64 text frames).
+    bool hixie = false;
 
     /// Largest WebSocket message accepted from a client (bytes); 0 means no limit.
     std::uint64_t max_message_size = 64ULL * 1024 * 1024;
