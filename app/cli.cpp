@@ -30,16 +30,11 @@ constexpr std::array pending_options{
     pending_option{"--run-once", "handle a single WebSocket connection and exit", false},
     pending_option{"--timeout", "after TIMEOUT seconds exit when not connected", true},
     pending_option{"--idle-timeout", "exit after TIMEOUT seconds without active connections", true},
-    pending_option{"--ssl-target", "connect to SSL target as SSL client", false},
     pending_option{"--unix-listen", "listen on a unix socket FILE", true},
     pending_option{"--unix-listen-mode", "mode of the unix socket (octal, default 0600)", true},
     pending_option{"--unix-target", "connect to a unix socket target", true},
     pending_option{"--inetd", "inetd mode: fd 0 is the listening socket", false},
     pending_option{"--web-auth", "require authentication for the web server", false},
-    pending_option{"--wrap-mode",
-                   "what to do when the wrapped program exits: exit, ignore, "
-                   "respawn",
-                   true},
     pending_option{"--target-config",
                    "file or directory of 'token: host:port' lines "
                    "(deprecated: use --token-plugin TokenFile)",
@@ -90,6 +85,76 @@ bool read_key_password(config::tls_options& tls, const std::string& file)
     return true;
 }
 
+/// --wrap-mode's value, already checked by CLI11 to be exit, ignore or respawn.
+config::wrap_mode parse_wrap_mode(const std::string& mode)
+{
+    if (mode == "ignore")
+    {
+        return config::wrap_mode::ignore;
+    }
+    return mode == "respawn" ? config::wrap_mode::respawn : config::wrap_mode::exit;
+}
+
+/// `[source_addr:]source_port -- PROGRAM ARGS`, or `-- PROGRAM ARGS` alone (the program's own
+/// port is listened on). False (after one line on stderr) for anything else.
+bool apply_wrap(config::settings& settings, const std::vector<std::string>& positionals,
+                std::vector<std::string> command, const std::string& mode)
+{
+    if (command.empty())
+    {
+        fail("expected a program to wrap after --");
+        return false;
+    }
+    if (positionals.size() > 1)
+    {
+        fail("with -- PROGRAM ARGS, give only [source_addr:]source_port before --, no target");
+        return false;
+    }
+    try
+    {
+        if (positionals.empty())
+        {
+            settings.wrap.port_from_program = true;
+        }
+        else
+        {
+            settings.listen = config::parse_listen_address(positionals.front());
+        }
+    }
+    catch (const config::invalid_argument& e)
+    {
+        fail(e.what());
+        return false;
+    }
+    settings.wrap.command = std::move(command);
+    settings.wrap.mode = parse_wrap_mode(mode);
+    return true;
+}
+
+/// `[source_addr:]source_port target_addr:target_port`. False (after one line on stderr) for
+/// anything else.
+bool apply_addresses(config::settings& settings, const std::vector<std::string>& positionals)
+{
+    if (positionals.size() != 2)
+    {
+        fail(positionals.size() < 2 ? "expected [source_addr:]source_port target_addr:target_port"
+                                    : "too many arguments; expected [source_addr:]source_port "
+                                      "target_addr:target_port");
+        return false;
+    }
+    try
+    {
+        settings.listen = config::parse_listen_address(positionals[0]);
+        settings.target = config::parse_target_address(positionals[1]);
+    }
+    catch (const config::invalid_argument& e)
+    {
+        fail(e.what());
+        return false;
+    }
+    return true;
+}
+
 /// One line per CLI11 message: its errors may contain newlines.
 std::string first_line(std::string text)
 {
@@ -106,12 +171,19 @@ command_line parse_command_line(int argc, char** argv)
     std::vector<std::string> args(argv + 1, argv + argc);
     const auto separator = std::find(args.begin(), args.end(), "--");
     const bool wraps_program = separator != args.end();
+    std::vector<std::string> wrapped_command;
+    if (wraps_program)
+    {
+        wrapped_command.assign(separator + 1, args.end());
+    }
     args.erase(separator, args.end());
 
     CLI::App cli{"WebSocket to TCP proxy (drop-in for Python websockify)\n\n"
                  "Usage:\n"
                  "  websockify [options] [source_addr:]source_port target_addr:target_port\n"
-                 "  websockify [options] [source_addr:]source_port -- WRAP_COMMAND_LINE",
+                 "  websockify [options] [source_addr:]source_port -- WRAP_COMMAND_LINE\n"
+                 "  websockify [options] -- WRAP_COMMAND_LINE   (listen on the port the "
+                 "program binds)",
                  "websockify"};
     cli.set_version_flag("--version", std::string("websockify ") + WEBSOCKIFY_VERSION);
 
@@ -156,6 +228,28 @@ command_line parse_command_line(int argc, char** argv)
                    "run a web server on the same port, serving files from DIR");
     cli.add_flag("--file-only", settings.file_only,
                  "serve only files from --web (no directory listings)");
+    cli.add_flag("--hixie", settings.hixie,
+                 "also accept the 2010 Hixie-75/76 WebSocket drafts (unmasked, base64 frames)");
+    cli.add_flag("--ssl-target", settings.target_tls.enabled, "connect to the target with TLS");
+    cli.add_option("--ssl-target-cafile", settings.target_tls.cafile,
+                   "CA certificates for checking the --ssl-target certificate (default: the "
+                   "system's)");
+    cli.add_flag("--ssl-target-no-verify{false}", settings.target_tls.verify,
+                 "do not check the --ssl-target certificate (as Python websockify did)");
+    double handshake_seconds = 10;
+    cli.add_option("--handshake-timeout", handshake_seconds,
+                   "seconds a client has for its TLS handshake and request head (default 10)")
+        ->check(CLI::PositiveNumber);
+
+    std::string wrap_mode = "exit";
+    cli.add_option("--wrap-mode", wrap_mode,
+                   "what to do when the wrapped program exits or daemonizes: exit (websockify "
+                   "exits with its status), ignore, respawn (restart it, with backoff)")
+        ->check(CLI::IsMember({"exit", "ignore", "respawn"}))
+        ->default_str("exit");
+    cli.add_option("--rebind-library", settings.wrap.rebind_library,
+                   "rebind.so to preload into the wrapped program (default: next to the "
+                   "websockify binary, then ../lib/websockify/)");
 
     std::vector<std::pair<std::string, CLI::Option*>> pending;
     std::vector<std::string> pending_values(pending_options.size());
@@ -198,12 +292,6 @@ command_line parse_command_line(int argc, char** argv)
             return exit_with(usage_error);
         }
     }
-    if (wraps_program)
-    {
-        fail("wrapping a program (-- PROGRAM ARGS) is not supported yet by this websockify "
-             "version");
-        return exit_with(usage_error);
-    }
     tls.cert_given = cli.count("--cert") > 0;
     if (!read_key_password(tls, key_password_file))
     {
@@ -214,25 +302,16 @@ command_line parse_command_line(int argc, char** argv)
         std::cerr << "websockify: --libserver is ignored (there is only one server engine)\n";
     }
 
-    try
+    const bool addresses_ok =
+        wraps_program ? apply_wrap(settings, positionals, std::move(wrapped_command), wrap_mode)
+                      : apply_addresses(settings, positionals);
+    if (!addresses_ok)
     {
-        if (positionals.size() != 2)
-        {
-            fail(positionals.size() < 2
-                     ? "expected [source_addr:]source_port target_addr:target_port"
-                     : "too many arguments; expected [source_addr:]source_port "
-                       "target_addr:target_port");
-            return exit_with(usage_error);
-        }
-        settings.listen = config::parse_listen_address(positionals[0]);
-        settings.target = config::parse_target_address(positionals[1]);
-    }
-    catch (const config::invalid_argument& e)
-    {
-        fail(e.what());
         return exit_with(usage_error);
     }
     settings.log = log_format == "json" ? config::log_format::json : config::log_format::human;
+    settings.handshake_timeout =
+        std::chrono::milliseconds(static_cast<std::int64_t>(handshake_seconds * 1000));
     command_line result;
     result.settings = std::move(settings);
     return result;

@@ -6,7 +6,7 @@ set -euo pipefail
 mode=${1:-build}
 build_packages=(cmake ninja-build ccache g++ pkg-config
                 libasio-dev libssl-dev libcli11-dev libspdlog-dev libgtest-dev)
-test_packages=(python3 python3-websockets python3-websocket curl openssl socat procps
+test_packages=(python3 python3-websockets python3-websocket curl openssl socat procps telnetd-ssl
                clang clang-tidy clang-format)
 
 packages=("${build_packages[@]}")

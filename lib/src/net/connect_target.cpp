@@ -2,14 +2,46 @@
 
 #include "websockify/net/with_timeout.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <vector>
+
 namespace websockify::net
 {
-
-awaitable<result<tcp::socket>> connect_target(const config::endpoint& target,
-                                              std::chrono::steady_clock::duration timeout)
+namespace
 {
-    const auto executor = co_await asio::this_coro::executor;
-    tcp::resolver resolver(executor);
+
+using namespace std::chrono_literals;
+using std::chrono::steady_clock;
+
+/// Pauses between refused connects in a retry window: quick at first, since a restarting
+/// program usually listens within a few milliseconds.
+constexpr std::chrono::milliseconds first_retry_pause{20};
+constexpr std::chrono::milliseconds longest_retry_pause{250};
+
+bool is_localhost(std::string_view host)
+{
+    constexpr std::string_view localhost = "localhost";
+    return std::equal(
+        host.begin(), host.end(), localhost.begin(), localhost.end(),
+        [](char a, char b)
+        { return std::tolower(static_cast<unsigned char>(a)) == static_cast<unsigned char>(b); });
+}
+
+std::vector<tcp::endpoint> loopback_endpoints(std::uint16_t port)
+{
+    return {tcp::endpoint(asio::ip::address_v4::loopback(), port),
+            tcp::endpoint(asio::ip::address_v6::loopback(), port)};
+}
+
+awaitable<result<std::vector<tcp::endpoint>>> resolve_target(const config::endpoint& target,
+                                                             steady_clock::duration timeout)
+{
+    if (is_localhost(target.host))
+    {
+        co_return loopback_endpoints(target.port);
+    }
+    tcp::resolver resolver(co_await asio::this_coro::executor);
     auto resolved =
         co_await with_timeout(resolver.async_resolve(target.host, std::to_string(target.port),
                                                      tcp::resolver::numeric_service, use_tuple),
@@ -18,17 +50,30 @@ awaitable<result<tcp::socket>> connect_target(const config::endpoint& target,
     {
         co_return std::error_code(asio::error::timed_out);
     }
-    auto [resolve_error, endpoints] = std::move(*resolved);
+    auto [resolve_error, entries] = std::move(*resolved);
     if (resolve_error)
     {
         co_return resolve_error;
     }
+    std::vector<tcp::endpoint> endpoints;
+    for (const auto& entry : entries)
+    {
+        endpoints.push_back(entry.endpoint());
+    }
+    co_return endpoints;
+}
+
+/// One pass over the addresses.
+awaitable<result<tcp::socket>> connect_any(const std::vector<tcp::endpoint>& endpoints,
+                                           steady_clock::duration timeout)
+{
+    const auto executor = co_await asio::this_coro::executor;
     std::error_code last = asio::error::host_not_found;
-    for (const auto& entry : endpoints)
+    bool refused = false;
+    for (const auto& endpoint : endpoints)
     {
         tcp::socket socket(executor);
-        auto connected =
-            co_await with_timeout(socket.async_connect(entry.endpoint(), use_tuple), timeout);
+        auto connected = co_await with_timeout(socket.async_connect(endpoint, use_tuple), timeout);
         if (!connected)
         {
             last = asio::error::timed_out;
@@ -37,13 +82,45 @@ awaitable<result<tcp::socket>> connect_target(const config::endpoint& target,
         if (auto [ec] = *connected; ec)
         {
             last = ec;
+            refused = refused || ec == asio::error::connection_refused;
             continue;
         }
         asio::error_code ignored;
         socket.set_option(tcp::no_delay(true), ignored);
         co_return std::move(socket);
     }
-    co_return last;
+    co_return refused ? std::error_code(asio::error::connection_refused) : last;
+}
+
+} // namespace
+
+awaitable<result<tcp::socket>> connect_target(const config::endpoint& target,
+                                              steady_clock::duration timeout,
+                                              steady_clock::duration retry_window)
+{
+    auto endpoints = co_await resolve_target(target, timeout);
+    if (!endpoints)
+    {
+        co_return endpoints.error();
+    }
+    const auto give_up = steady_clock::now() + retry_window;
+    asio::steady_timer pause(co_await asio::this_coro::executor);
+    std::chrono::milliseconds next_pause = first_retry_pause;
+    for (;;)
+    {
+        auto connected = co_await connect_any(*endpoints, timeout);
+        const auto now = steady_clock::now();
+        if (connected || connected.error() != asio::error::connection_refused || now >= give_up)
+        {
+            co_return std::move(connected);
+        }
+        pause.expires_after(std::min<steady_clock::duration>(next_pause, give_up - now));
+        if (auto [ec] = co_await pause.async_wait(use_tuple); ec)
+        {
+            co_return std::move(connected);
+        }
+        next_pause = std::min(next_pause * 2, longest_retry_pause);
+    }
 }
 
 } // namespace websockify::net

@@ -10,6 +10,7 @@
 #include "websockify/relay/hixie_relay.hpp"
 #include "websockify/relay/relay.hpp"
 #include "websockify/web/serve.hpp"
+#include "websockify/wrap/program_target.hpp"
 #include "websockify/ws/frame.hpp"
 #include "websockify/ws/handshake.hpp"
 #include "websockify/ws/hixie.hpp"
@@ -189,7 +190,9 @@ net::awaitable<void> relay_to_target(Stream& client, const shared_state& state,
     const auto started = steady_clock::now();
     const auto target_text = config::to_string(settings.target);
     log_connecting(log, target_text);
-    auto target = co_await net::connect_target(settings.target, settings.connect_timeout);
+    // A wrapped program may be restarting: its port is refused briefly, so retry a while.
+    auto target = co_await net::connect_target(settings.target, settings.connect_timeout,
+                                               wrap::connect_retry_window(settings));
     if (!target)
     {
         log_connect_failed(log, target_text, target.error());

@@ -6,11 +6,18 @@
 #include "websockify/server/serve_connection.hpp"
 #include "websockify/tls/certificate_watch.hpp"
 #include "websockify/tls/server_context.hpp"
+#include "websockify/wrap/find_rebind_library.hpp"
+#include "websockify/wrap/free_loopback_port.hpp"
+#include "websockify/wrap/program_target.hpp"
+#include "websockify/wrap/supervisor.hpp"
 
 #include <chrono>
 #include <csignal>
 #include <exception>
 #include <filesystem>
+#include <memory>
+#include <type_traits>
+#include <variant>
 
 namespace websockify::server
 {
@@ -21,6 +28,8 @@ using namespace std::chrono_literals;
 
 /// How often certificate files are checked for changes.
 constexpr auto certificate_poll_interval = 2s;
+/// `websockify -- PROGRAM`: how long the program has to listen on its port.
+constexpr std::chrono::milliseconds port_report_limit = 30s;
 
 std::string peer_address(const net::tcp::socket& socket)
 {
@@ -112,8 +121,12 @@ void log_settings(const config::settings& settings, const net::tcp::acceptor& ac
     {
         log::server_info("  - No SSL/TLS support (no cert file)");
     }
-    log::server_info("  - proxying from " + config::to_string(listening) + " to " +
-                     config::to_string(settings.target));
+    // Python names the wrapped command and its loopback port instead of a target address.
+    const auto target = settings.wrap.command.empty()
+                            ? config::to_string(settings.target)
+                            : "'" + wrap::command_text(settings.wrap.command) + "' (port " +
+                                  std::to_string(settings.target.port) + ")";
+    log::server_info("  - proxying from " + config::to_string(listening) + " to " + target);
 }
 
 /// Like Python websockify, TLS is on when the certificate file exists (default self.pem). An
@@ -165,6 +178,62 @@ net::awaitable<void> wait_for_stop_signal(asio::signal_set& signals)
     }
 }
 
+/// The server's tasks, raced: the first to end stops the others. Returns the exit status:
+/// the wrapped program's in --wrap-mode=exit, else 0. The wrapped program is stopped before
+/// this returns.
+net::awaitable<int> serve_until_stopped(net::tcp::acceptor& acceptor, const shared_state& state,
+                                        asio::signal_set& signals, asio::signal_set& hangup,
+                                        wrap::supervisor* program)
+{
+    auto serving = accept_loop(acceptor, state) || wait_for_stop_signal(signals) ||
+                   tls::watch_certificates(state.settings.tls, state.tls.get(), hangup,
+                                           certificate_poll_interval);
+    if (program == nullptr)
+    {
+        co_await std::move(serving);
+        co_return 0;
+    }
+    // Asio flattens the operands: the supervisor's result is the last alternative.
+    const auto ended = co_await (std::move(serving) || program->supervise());
+    constexpr auto supervisor_ended = std::variant_size_v<std::decay_t<decltype(ended)>> - 1;
+    const int status = ended.index() == supervisor_ended ? std::get<supervisor_ended>(ended) : 0;
+    // New clients are refused rather than left in the backlog while the program stops.
+    asio::error_code ignored;
+    acceptor.close(ignored);
+    co_await program->stop();
+    co_return status;
+}
+
+/// `websockify [PORT] -- PROGRAM`: the supervisor, with `settings` changed to proxy to the
+/// program's loopback port (and, in the short form, to listen on the port the program asked
+/// for). Null when nothing is wrapped.
+std::unique_ptr<wrap::supervisor> prepare_wrap(const asio::any_io_executor& executor,
+                                               config::settings& settings)
+{
+    if (settings.wrap.command.empty())
+    {
+        return nullptr;
+    }
+    auto library =
+        wrap::find_rebind_library(settings.wrap.rebind_library, wrap::executable_directory());
+    auto program = std::make_unique<wrap::supervisor>(executor, settings.wrap, std::move(library));
+    if (settings.wrap.port_from_program)
+    {
+        const auto ports = program->start_and_read_report(port_report_limit);
+        settings.listen.port = ports.public_port;
+        settings.target = wrap::program_target(ports.loopback_port);
+        return program;
+    }
+    const auto loopback = wrap::free_loopback_port();
+    if (!loopback)
+    {
+        throw net::startup_error("cannot find a free loopback port for the wrapped program: " +
+                                 loopback.error().message());
+    }
+    settings.target = wrap::program_target(*loopback);
+    return program;
+}
+
 } // namespace
 
 int run(const config::settings& settings)
@@ -172,29 +241,40 @@ int run(const config::settings& settings)
     // Writes to a vanished peer must fail with EPIPE, not kill the process.
     std::signal(SIGPIPE, SIG_IGN);
 
-    const shared_state state{settings, load_tls(settings.tls), load_web(settings)};
     asio::io_context io(1);
-    auto acceptor = net::open_listener(io.get_executor(), settings.listen, settings.prefer_ipv6);
-    log_settings(settings, acceptor, state.tls != nullptr, state.web);
-
+    // Taken before a wrapped program starts, so that a stop signal never leaves it orphaned.
     asio::signal_set signals(io, SIGINT, SIGTERM);
     // SIGHUP reloads (it would otherwise terminate a daemon whose terminal went away).
     asio::signal_set hangup(io, SIGHUP);
-    asio::co_spawn(io,
-                   accept_loop(acceptor, state) || wait_for_stop_signal(signals) ||
-                       tls::watch_certificates(settings.tls, state.tls.get(), hangup,
-                                               certificate_poll_interval),
-                   [&io](const std::exception_ptr& e, const auto&)
+
+    // Wrapping a program decides the target, and in the short form the listen port.
+    config::settings effective = settings;
+    const auto program = prepare_wrap(io.get_executor(), effective);
+
+    const shared_state state{effective, load_tls(effective.tls), load_web(effective)};
+    auto acceptor = net::open_listener(io.get_executor(), effective.listen, effective.prefer_ipv6);
+    log_settings(effective, acceptor, state.tls != nullptr, state.web);
+    if (program && !effective.wrap.port_from_program)
+    {
+        // The program binds the port websockify listens on (the one asked for, or the one the
+        // kernel picked for port 0); rebind.so moves that bind to the loopback port.
+        program->start(wrap::rebind_move{acceptor.local_endpoint().port(), effective.target.port});
+    }
+
+    int status = 0;
+    asio::co_spawn(io, serve_until_stopped(acceptor, state, signals, hangup, program.get()),
+                   [&io, &status](const std::exception_ptr& e, int result)
                    {
                        if (e)
                        {
                            log_unexpected(0, e);
                        }
+                       status = result;
                        // Graceful draining of live sessions is issue #4; for now stop at once.
                        io.stop();
                    });
     io.run();
-    return 0;
+    return status;
 }
 
 } // namespace websockify::server

@@ -218,6 +218,36 @@ async def certificate_reload_keeps_sessions():
             await session.close()
 
 
+async def encrypted_key_password_sources():
+    with TestPki() as pki, EchoTarget() as target:
+        encrypted = pki.path("encrypted.key")
+        subprocess.run(["openssl", "pkey", "-in", pki.path("server.key"), "-aes256",
+                        "-passout", "pass:s3cret", "-out", encrypted], check=True)
+        password_file = pki.path("password.txt")
+        with open(password_file, "w") as f:
+            f.write("s3cret\n")
+        base = ["--cert", pki.path("server.pem"), "--key", encrypted]
+        # From a file, so that the password never shows in `ps`.
+        with Websockify(target.port, *base, "--key-password-file", password_file) as server:
+            ws = await open_wss(server, client_context(pki))
+            await echo_round_trip(ws, seed=12)
+            await ws.close()
+        # From the environment.
+        os.environ["WEBSOCKIFY_KEY_PASSWORD"] = "s3cret"
+        try:
+            with Websockify(target.port, *base) as server:
+                ws = await open_wss(server, client_context(pki))
+                await echo_round_trip(ws, seed=13)
+                await ws.close()
+        finally:
+            del os.environ["WEBSOCKIFY_KEY_PASSWORD"]
+        # A wrong one stops startup with one line.
+        result = run_cli(*base, "--key-password", "wrong", "127.0.0.1:0", "127.0.0.1:9")
+        lines = result.stderr_lines()
+        assert result.code not in (0, None) and len(lines) == 1 and "password" in lines[0], \
+            f"wrong password: exit {result.code}, stderr {lines}"
+
+
 def plain_server_drops_tls_clients():
     with EchoTarget() as target, Websockify(target.port) as server:
         result = s_client(server.port)
@@ -229,4 +259,5 @@ if __name__ == "__main__":
     run_cases({f.__name__: f for f in [
         wss_and_ws_on_one_port, combined_cert_and_key_file, node_wss_echo, protocol_versions,
         ssl_only_refuses_plain, verify_client_certificates, startup_errors_are_one_line,
-        plain_server_drops_tls_clients, certificate_reload_keeps_sessions]})
+        plain_server_drops_tls_clients, certificate_reload_keeps_sessions,
+        encrypted_key_password_sources]})
