@@ -51,7 +51,9 @@ TEST(WrapConnectRetry, WaitsForAProgramThatStartsListening)
     std::optional<net::tcp::acceptor> acceptor;
     std::error_code error = asio::error::timed_out;
     asio::co_spawn(io, listen_later(port, 200ms, acceptor), asio::detached);
-    asio::co_spawn(io, connect_once(program_target(port), 5'000ms, error), asio::detached);
+    // The coroutine keeps a reference to the target: it must outlive io.run().
+    const auto target = program_target(port);
+    asio::co_spawn(io, connect_once(target, 5'000ms, error), asio::detached);
     io.run();
     EXPECT_FALSE(error) << error.message();
 }
@@ -86,8 +88,8 @@ TEST(WrapConnectRetry, LocalhostReachesIpv6OnlyListener)
     }
     acceptor.listen();
     std::error_code error = asio::error::timed_out;
-    asio::co_spawn(io, connect_once(program_target(acceptor.local_endpoint().port()), 0ms, error),
-                   asio::detached);
+    const auto target = program_target(acceptor.local_endpoint().port());
+    asio::co_spawn(io, connect_once(target, 0ms, error), asio::detached);
     io.run();
     EXPECT_FALSE(error) << error.message();
 }
