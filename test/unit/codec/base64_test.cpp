@@ -1,4 +1,5 @@
 #include "websockify/codec/base64.hpp"
+
 #include "websockify/error/error.hpp"
 
 #include <algorithm>

@@ -1,5 +1,6 @@
-#include "websockify/error/error.hpp"
 #include "websockify/http/request_head.hpp"
+
+#include "websockify/error/error.hpp"
 
 #include <gtest/gtest.h>
 #include <string>

@@ -1,5 +1,6 @@
-#include "temp_tree.hpp"
 #include "websockify/web/directory_listing.hpp"
+
+#include "temp_tree.hpp"
 
 #include <algorithm>
 #include <gtest/gtest.h>

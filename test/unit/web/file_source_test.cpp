@@ -1,6 +1,7 @@
+#include "websockify/web/file_source.hpp"
+
 #include "temp_tree.hpp"
 #include "websockify/web/error.hpp"
-#include "websockify/web/file_source.hpp"
 
 #include <array>
 #include <gtest/gtest.h>

@@ -1,7 +1,8 @@
+#include "websockify/web/prepare_response.hpp"
+
 #include "parsed_response.hpp"
 #include "temp_tree.hpp"
 #include "websockify/web/http_date.hpp"
-#include "websockify/web/prepare_response.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,7 @@
+#include "websockify/web/resolve_target.hpp"
+
 #include "temp_tree.hpp"
 #include "websockify/web/error.hpp"
-#include "websockify/web/resolve_target.hpp"
 
 #include <gtest/gtest.h>
 #include <ostream>

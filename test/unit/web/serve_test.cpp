@@ -1,6 +1,7 @@
+#include "websockify/web/serve.hpp"
+
 #include "parsed_response.hpp"
 #include "temp_tree.hpp"
-#include "websockify/web/serve.hpp"
 
 #include <array>
 #include <gtest/gtest.h>

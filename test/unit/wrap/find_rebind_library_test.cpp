@@ -1,5 +1,6 @@
-#include "websockify/net/listener.hpp"
 #include "websockify/wrap/find_rebind_library.hpp"
+
+#include "websockify/net/listener.hpp"
 
 #include <cstdlib>
 #include <fstream>

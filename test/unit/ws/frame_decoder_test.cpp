@@ -1,5 +1,7 @@
 #include "websockify/ws/frame_decoder.hpp"
 
+#include "../support/bytes.hpp"
+
 #include <algorithm>
 #include <gtest/gtest.h>
 #include <initializer_list>
@@ -14,23 +16,9 @@ namespace websockify::ws
 namespace
 {
 
-using byte_vector = std::vector<std::byte>;
-
-byte_vector bytes(std::initializer_list<int> values)
-{
-    byte_vector out;
-    for (const int v : values)
-    {
-        out.push_back(static_cast<std::byte>(v));
-    }
-    return out;
-}
-
-byte_vector text(std::string_view s)
-{
-    const auto view = std::as_bytes(std::span(s));
-    return {view.begin(), view.end()};
-}
+using test::byte_vector;
+using test::bytes;
+using test::text;
 
 byte_vector concat(std::initializer_list<byte_vector> parts)
 {

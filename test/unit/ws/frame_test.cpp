@@ -1,5 +1,6 @@
-#include "websockify/codec/utf8.hpp"
 #include "websockify/ws/frame.hpp"
+
+#include "websockify/codec/utf8.hpp"
 
 #include <gtest/gtest.h>
 #include <initializer_list>

@@ -1,6 +1,7 @@
+#include "websockify/ws/handshake.hpp"
+
 #include "websockify/error/error.hpp"
 #include "websockify/http/request_head.hpp"
-#include "websockify/ws/handshake.hpp"
 
 #include <algorithm>
 #include <gtest/gtest.h>

@@ -1,7 +1,9 @@
+#include "websockify/ws/hixie.hpp"
+
+#include "../support/bytes.hpp"
 #include "websockify/codec/base64.hpp"
 #include "websockify/error/error.hpp"
 #include "websockify/http/request_head.hpp"
-#include "websockify/ws/hixie.hpp"
 
 #include <algorithm>
 #include <array>
@@ -19,23 +21,9 @@ namespace websockify::ws
 namespace
 {
 
-using byte_vector = std::vector<std::byte>;
-
-byte_vector bytes(std::initializer_list<int> values)
-{
-    byte_vector out;
-    for (const int v : values)
-    {
-        out.push_back(static_cast<std::byte>(v));
-    }
-    return out;
-}
-
-byte_vector text(std::string_view s)
-{
-    const auto view = std::as_bytes(std::span(s));
-    return {view.begin(), view.end()};
-}
+using test::byte_vector;
+using test::bytes;
+using test::text;
 
 std::string as_string(std::span<const std::byte> b)
 {

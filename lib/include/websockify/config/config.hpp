@@ -50,8 +50,8 @@ struct tls_options
 struct target_tls_options
 {
     bool enabled = false;
-    bool verify = true;  ///< check the target's certificate and host name (Python did not)
-    std::string cafile;  ///< CAs for the target; empty: the system's
+    bool verify = true; ///< check the target's certificate and host name (Python did not)
+    std::string cafile; ///< CAs for the target; empty: the system's
 };
 
 /// What --wrap-mode does when the wrapped program exits.

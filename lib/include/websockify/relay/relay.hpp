@@ -37,10 +37,9 @@ struct relay_outcome
 /// then runs the RFC 6455 §7 close sequence. `already_read` holds client bytes that arrived
 /// with the request head. Never throws for peer behaviour.
 template <class Stream, class Target>
-net::awaitable<relay_outcome> relay(Stream& client, Target& target, ws::subprotocol mode,
-                                    std::span<const std::byte> already_read,
-                                    const config::settings& settings,
-                                    const log::connection_log& log);
+net::awaitable<relay_outcome>
+relay(Stream& client, Target& target, ws::subprotocol mode, std::span<const std::byte> already_read,
+      const config::settings& settings, const log::connection_log& log);
 
 /// Sends close(code, reason) on a freshly upgraded stream that will never be relayed, e.g.
 /// when the target cannot be reached (1011), then closes the stream.
