@@ -38,6 +38,7 @@ async def json_session_closed():
     sent = sum(map(len, messages))
     with EchoTarget() as target, Websockify(target.port, "--log-format", "json") as server:
         async with connect(server) as ws:
+            client_port = ws.local_address[1]
             assert await echo(ws, messages) == b"".join(messages), "echo mismatch"
         server.wait_until_log(proxied_session_summaries, 5,
                               "'session closed' event for a session with 'connecting to'")
@@ -61,6 +62,8 @@ async def json_session_closed():
     wrong = {k: summary[k] for k, v in expected.items() if summary[k] != v}
     assert not wrong, f"'session closed' has {wrong}, expected { {k: expected[k] for k in wrong} }"
     assert "127.0.0.1" in str(summary["client"]), f"client is {summary['client']!r}"
+    assert summary.get("client_port") == client_port, \
+        f"client_port is {summary.get('client_port')!r}, the client used {client_port}"
     assert isinstance(summary["duration_ms"], (int, float)) and summary["duration_ms"] >= 0, \
         f"duration_ms is {summary['duration_ms']!r}"
 

@@ -159,7 +159,8 @@ void server_error(std::string_view message)
     server_line(spdlog::level::err, message);
 }
 
-connection_log::connection_log(std::uint64_t id, std::string peer) : id_(id), peer_(std::move(peer))
+connection_log::connection_log(std::uint64_t id, std::string peer, std::uint16_t peer_port)
+    : id_(id), peer_(std::move(peer)), peer_port_(peer_port)
 {
 }
 

@@ -131,6 +131,7 @@ void log_session_closed(const log::connection_log& log, const std::string& targe
                  std::to_string(outcome.bytes_from_client) + " bytes from client, " +
                  std::to_string(outcome.bytes_to_client) + " bytes to client",
              {{"client", log.peer()},
+              {"client_port", static_cast<std::uint64_t>(log.peer_port())},
               {"target", target},
               {"bytes_from_client", outcome.bytes_from_client},
               {"bytes_to_client", outcome.bytes_to_client},

@@ -84,7 +84,9 @@ net::awaitable<void> accept_loop(net::tcp::acceptor& acceptor, const shared_stat
             continue;
         }
         const auto this_id = id++;
-        log::connection_log log(this_id, peer_address(socket));
+        asio::error_code ignored;
+        const auto remote_port = socket.remote_endpoint(ignored).port();
+        log::connection_log log(this_id, peer_address(socket), remote_port);
         asio::co_spawn(acceptor.get_executor(),
                        serve_connection(std::move(socket), state, std::move(log)),
                        [this_id](const std::exception_ptr& e)

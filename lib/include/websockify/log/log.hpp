@@ -39,10 +39,11 @@ enum class level
 class connection_log
 {
 public:
-    connection_log(std::uint64_t id, std::string peer);
+    connection_log(std::uint64_t id, std::string peer, std::uint16_t peer_port = 0);
 
     std::uint64_t id() const noexcept { return id_; }
     const std::string& peer() const noexcept { return peer_; }
+    std::uint16_t peer_port() const noexcept { return peer_port_; }
 
     void write(level severity, std::string_view event, std::string_view message,
                std::initializer_list<field> fields = {}) const;
@@ -65,6 +66,7 @@ public:
 private:
     std::uint64_t id_;
     std::string peer_;
+    std::uint16_t peer_port_;
 };
 
 /// `--traffic`: Python's one-character markers on stdout (`{` target read, `<` client write,
