@@ -18,7 +18,6 @@ and percent-escapes reach the server as typed), except a raw NUL byte, which cur
 import contextlib
 import hashlib
 import os
-import random
 import re
 import shutil
 import socket
@@ -29,11 +28,14 @@ import threading
 import time
 import traceback
 
-BIN = os.environ.get("WEBSOCKIFY_BIN") or "/usr/bin/websockify"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+from harness import (BIN, LISTEN_LINE, free_port, is_python_reference,  # noqa: E402
+                     random_bytes)
+
 CURL = os.environ.get("CURL") or shutil.which("curl") or "/usr/bin/curl"
 STARTUP_TIMEOUT = 10.0
 REQUEST_TIMEOUT = 30
-LISTEN_LINE = re.compile(r"^\s*- Listen on \[?([0-9A-Za-z.:]*?)\]?:(\d+)\s*$")
 SECRET = b"TOP-SECRET-MARKER"
 PASSWD = b"root:x:0:0"
 MIB = 1 << 20
@@ -51,27 +53,6 @@ def check(condition, message):
 def check_equal(got, expected, what):
     if got != expected:
         raise CaseFailed(f"{what}: expected {expected!r}, got {got!r}")
-
-
-def is_python_reference(path=BIN):
-    """Python websockify cannot report the port it got for port 0, so it needs a fixed one."""
-    try:
-        with open(path, "rb") as f:
-            first_line = f.readline(200)
-    except OSError:
-        return False
-    return first_line.startswith(b"#!") and b"python" in first_line
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def random_bytes(seed, size):
-    """Reproducible test data: the same seed gives the same bytes on every run."""
-    return random.Random(seed).randbytes(size)
 
 
 # ---- the tree served ------------------------------------------------------------------------
@@ -184,7 +165,7 @@ class WebServer:
         with self._changed:
             while True:
                 for line in self._lines[seen:]:
-                    match = LISTEN_LINE.match(line)
+                    match = LISTEN_LINE.search(line)
                     if match:
                         return int(match.group(2))
                 seen = len(self._lines)
