@@ -26,14 +26,6 @@ struct pending_option
 
 constexpr std::array pending_options{
     pending_option{"--record", "record sessions to FILE.[session_number]", true},
-    pending_option{"-D,--daemon", "become a daemon (background process)", false},
-    pending_option{"--run-once", "handle a single WebSocket connection and exit", false},
-    pending_option{"--timeout", "after TIMEOUT seconds exit when not connected", true},
-    pending_option{"--idle-timeout", "exit after TIMEOUT seconds without active connections", true},
-    pending_option{"--unix-listen", "listen on a unix socket FILE", true},
-    pending_option{"--unix-listen-mode", "mode of the unix socket (octal, default 0600)", true},
-    pending_option{"--unix-target", "connect to a unix socket target", true},
-    pending_option{"--inetd", "inetd mode: fd 0 is the listening socket", false},
     pending_option{"--web-auth", "require authentication for the web server", false},
     pending_option{"--target-config",
                    "file or directory of 'token: host:port' lines "
@@ -131,21 +123,47 @@ bool apply_wrap(config::settings& settings, const std::vector<std::string>& posi
     return true;
 }
 
-/// `[source_addr:]source_port target_addr:target_port`. False (after one line on stderr) for
-/// anything else.
+/// `[source_addr:]source_port target_addr:target_port`, where --inetd or --unix-listen replace
+/// the first and --unix-target the second. False (after one line on stderr) for anything else.
 bool apply_addresses(config::settings& settings, const std::vector<std::string>& positionals)
 {
-    if (positionals.size() != 2)
+    const bool listen_elsewhere = settings.inetd || !settings.unix_listen.empty();
+    const bool target_elsewhere = !settings.unix_target.empty();
+    std::string expected;
+    if (!listen_elsewhere)
     {
-        fail(positionals.size() < 2 ? "expected [source_addr:]source_port target_addr:target_port"
-                                    : "too many arguments; expected [source_addr:]source_port "
-                                      "target_addr:target_port");
+        expected = "[source_addr:]source_port";
+    }
+    if (!target_elsewhere)
+    {
+        expected += (expected.empty() ? "" : " ") + std::string("target_addr:target_port");
+    }
+    const std::size_t wanted =
+        std::size_t{listen_elsewhere ? 0U : 1U} + std::size_t{target_elsewhere ? 0U : 1U};
+    if (positionals.size() != wanted)
+    {
+        if (wanted == 0)
+        {
+            fail("unexpected argument '" + positionals.front() + "'");
+        }
+        else
+        {
+            fail((positionals.size() < wanted ? "expected " : "too many arguments; expected ") +
+                 expected);
+        }
         return false;
     }
     try
     {
-        settings.listen = config::parse_listen_address(positionals[0]);
-        settings.target = config::parse_target_address(positionals[1]);
+        std::size_t next = 0;
+        if (!listen_elsewhere)
+        {
+            settings.listen = config::parse_listen_address(positionals[next++]);
+        }
+        if (!target_elsewhere)
+        {
+            settings.target = config::parse_target_address(positionals[next]);
+        }
     }
     catch (const config::invalid_argument& e)
     {
@@ -153,6 +171,47 @@ bool apply_addresses(config::settings& settings, const std::vector<std::string>&
         return false;
     }
     return true;
+}
+
+/// Options that cannot work together; the reason, or empty.
+std::string conflicting_options(const config::settings& settings, bool wraps_program)
+{
+    if (settings.inetd && !settings.unix_listen.empty())
+    {
+        return "--inetd and --unix-listen both name the listening socket; give one";
+    }
+    if (settings.inetd && settings.lifecycle.daemon)
+    {
+        return "--inetd cannot be combined with --daemon (inetd manages the process)";
+    }
+    if (settings.target_tls.enabled && !settings.unix_target.empty())
+    {
+        return "--ssl-target cannot be combined with --unix-target";
+    }
+    if (wraps_program &&
+        (settings.inetd || !settings.unix_listen.empty() || !settings.unix_target.empty()))
+    {
+        return "wrapping a program (-- PROGRAM) needs a TCP listen port and target: drop "
+               "--inetd, --unix-listen and --unix-target";
+    }
+    return {};
+}
+
+/// --unix-listen-mode: octal like chmod's (e.g. 600, 0660).
+bool parse_file_mode(const std::string& text, std::uint32_t& mode)
+{
+    if (text.empty() || text.size() > 4 || text.find_first_not_of("01234567") != std::string::npos)
+    {
+        fail("--unix-listen-mode '" + text + "' is not an octal file mode such as 0600");
+        return false;
+    }
+    mode = static_cast<std::uint32_t>(std::stoul(text, nullptr, 8));
+    return true;
+}
+
+std::chrono::milliseconds from_seconds(double seconds)
+{
+    return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000));
 }
 
 /// One line per CLI11 message: its errors may contain newlines.
@@ -181,6 +240,9 @@ command_line parse_command_line(int argc, char** argv)
     CLI::App cli{"WebSocket to TCP proxy (drop-in for Python websockify)\n\n"
                  "Usage:\n"
                  "  websockify [options] [source_addr:]source_port target_addr:target_port\n"
+                 "  websockify [options] [source_addr:]source_port --unix-target=FILE\n"
+                 "  websockify [options] --unix-listen=FILE target_addr:target_port\n"
+                 "  websockify [options] --inetd target_addr:target_port\n"
                  "  websockify [options] [source_addr:]source_port -- WRAP_COMMAND_LINE\n"
                  "  websockify [options] -- WRAP_COMMAND_LINE   (listen on the port the "
                  "program binds)",
@@ -251,6 +313,34 @@ command_line parse_command_line(int argc, char** argv)
                    "rebind.so to preload into the wrapped program (default: next to the "
                    "websockify binary, then ../lib/websockify/)");
 
+    auto& lifecycle = settings.lifecycle;
+    double timeout_seconds = 0;
+    double idle_timeout_seconds = 0;
+    double shutdown_grace_seconds = 5;
+    std::string unix_listen_mode = "0600";
+    cli.add_flag("-D,--daemon", lifecycle.daemon,
+                 "become a daemon (background process) once listening");
+    cli.add_option("--pid-file", lifecycle.pid_file,
+                   "write the process id to FILE while serving (removed at exit)");
+    cli.add_flag("--run-once", lifecycle.run_once, "handle a single WebSocket connection and exit");
+    cli.add_option("--timeout", timeout_seconds, "exit TIMEOUT seconds after start (0: never)")
+        ->check(CLI::NonNegativeNumber);
+    cli.add_option("--idle-timeout", idle_timeout_seconds,
+                   "exit after TIMEOUT seconds without any connection (0: never)")
+        ->check(CLI::NonNegativeNumber);
+    cli.add_option("--shutdown-grace", shutdown_grace_seconds,
+                   "on SIGTERM/SIGINT, seconds live sessions may go on before they are closed "
+                   "with 1001 Going Away (default 5; a second signal exits at once)")
+        ->check(CLI::NonNegativeNumber);
+    cli.add_option("--unix-listen", settings.unix_listen,
+                   "listen on the unix socket FILE instead of a TCP port");
+    cli.add_option("--unix-listen-mode", unix_listen_mode,
+                   "file mode of the --unix-listen socket, octal (default 0600)");
+    cli.add_option("--unix-target", settings.unix_target,
+                   "connect to the unix socket FILE instead of target_addr:target_port");
+    cli.add_flag("--inetd", settings.inetd,
+                 "inetd mode: file descriptor 0 is the listening socket (no source_port)");
+
     std::vector<std::pair<std::string, CLI::Option*>> pending;
     std::vector<std::string> pending_values(pending_options.size());
     for (std::size_t i = 0; i < pending_options.size(); ++i)
@@ -302,6 +392,19 @@ command_line parse_command_line(int argc, char** argv)
         std::cerr << "websockify: --libserver is ignored (there is only one server engine)\n";
     }
 
+    if (!parse_file_mode(unix_listen_mode, settings.unix_listen_mode))
+    {
+        return exit_with(usage_error);
+    }
+    if (const auto conflict = conflicting_options(settings, wraps_program); !conflict.empty())
+    {
+        fail(conflict);
+        return exit_with(usage_error);
+    }
+    lifecycle.timeout = from_seconds(timeout_seconds);
+    lifecycle.idle_timeout = from_seconds(idle_timeout_seconds);
+    lifecycle.shutdown_grace = from_seconds(shutdown_grace_seconds);
+
     const bool addresses_ok =
         wraps_program ? apply_wrap(settings, positionals, std::move(wrapped_command), wrap_mode)
                       : apply_addresses(settings, positionals);
@@ -310,8 +413,7 @@ command_line parse_command_line(int argc, char** argv)
         return exit_with(usage_error);
     }
     settings.log = log_format == "json" ? config::log_format::json : config::log_format::human;
-    settings.handshake_timeout =
-        std::chrono::milliseconds(static_cast<std::int64_t>(handshake_seconds * 1000));
+    settings.handshake_timeout = from_seconds(handshake_seconds);
     command_line result;
     result.settings = std::move(settings);
     return result;

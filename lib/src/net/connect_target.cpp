@@ -64,8 +64,8 @@ awaitable<result<std::vector<tcp::endpoint>>> resolve_target(const config::endpo
 }
 
 /// One pass over the addresses.
-awaitable<result<tcp::socket>> connect_any(const std::vector<tcp::endpoint>& endpoints,
-                                           steady_clock::duration timeout)
+awaitable<result<stream_socket>> connect_any(const std::vector<tcp::endpoint>& endpoints,
+                                             steady_clock::duration timeout)
 {
     const auto executor = co_await asio::this_coro::executor;
     std::error_code last = asio::error::host_not_found;
@@ -87,16 +87,16 @@ awaitable<result<tcp::socket>> connect_any(const std::vector<tcp::endpoint>& end
         }
         asio::error_code ignored;
         socket.set_option(tcp::no_delay(true), ignored);
-        co_return std::move(socket);
+        co_return stream_socket(std::move(socket));
     }
     co_return refused ? std::error_code(asio::error::connection_refused) : last;
 }
 
 } // namespace
 
-awaitable<result<tcp::socket>> connect_target(const config::endpoint& target,
-                                              steady_clock::duration timeout,
-                                              steady_clock::duration retry_window)
+awaitable<result<stream_socket>> connect_target(const config::endpoint& target,
+                                                steady_clock::duration timeout,
+                                                steady_clock::duration retry_window)
 {
     auto endpoints = co_await resolve_target(target, timeout);
     if (!endpoints)

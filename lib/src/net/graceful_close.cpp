@@ -24,10 +24,10 @@ template <class Stream> awaitable<void> discard_until_eof(Stream& stream)
 
 } // namespace
 
-awaitable<void> graceful_close(tcp::socket& stream, std::chrono::steady_clock::duration linger)
+awaitable<void> graceful_close(stream_socket& stream, std::chrono::steady_clock::duration linger)
 {
     asio::error_code ignored;
-    stream.shutdown(tcp::socket::shutdown_send, ignored);
+    stream.shutdown(stream_socket::shutdown_send, ignored);
     if (!ignored)
     {
         co_await with_timeout(discard_until_eof(stream), linger);
@@ -43,10 +43,10 @@ awaitable<void> graceful_close(tls_stream& stream, std::chrono::steady_clock::du
     close_now(stream);
 }
 
-awaitable<void> finish_sending(tcp::socket& stream, std::chrono::steady_clock::duration /*limit*/)
+awaitable<void> finish_sending(stream_socket& stream, std::chrono::steady_clock::duration /*limit*/)
 {
     asio::error_code ignored;
-    stream.shutdown(tcp::socket::shutdown_send, ignored);
+    stream.shutdown(stream_socket::shutdown_send, ignored);
     co_return;
 }
 
@@ -60,10 +60,10 @@ void close_now(tls_stream& stream) noexcept
     close_now(stream.next_layer());
 }
 
-void close_now(tcp::socket& socket) noexcept
+void close_now(stream_socket& socket) noexcept
 {
     asio::error_code ignored;
-    socket.shutdown(tcp::socket::shutdown_both, ignored);
+    socket.shutdown(stream_socket::shutdown_both, ignored);
     socket.close(ignored);
 }
 

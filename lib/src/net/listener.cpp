@@ -68,8 +68,8 @@ std::vector<tcp::endpoint> candidates(const asio::any_io_executor& executor,
 
 } // namespace
 
-tcp::acceptor open_listener(const asio::any_io_executor& executor, const config::endpoint& where,
-                            bool prefer_ipv6)
+stream_acceptor open_listener(const asio::any_io_executor& executor, const config::endpoint& where,
+                              bool prefer_ipv6)
 {
     tcp::acceptor acceptor(executor);
     asio::error_code last;
@@ -78,7 +78,7 @@ tcp::acceptor open_listener(const asio::any_io_executor& executor, const config:
         last = try_listen(acceptor, endpoint);
         if (!last)
         {
-            return acceptor;
+            return stream_acceptor(std::move(acceptor));
         }
         // An address family the host lacks is not the user's mistake: try the next one.
         if (last != asio::error::address_family_not_supported)

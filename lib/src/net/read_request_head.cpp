@@ -66,8 +66,8 @@ awaitable<head_read> read_request_head(Stream& stream, std::size_t max_size,
     co_return std::move(*read);
 }
 
-template awaitable<head_read> read_request_head<tcp::socket>(tcp::socket&, std::size_t,
-                                                             std::chrono::steady_clock::duration);
+template awaitable<head_read> read_request_head<stream_socket>(stream_socket&, std::size_t,
+                                                               std::chrono::steady_clock::duration);
 template awaitable<head_read> read_request_head<tls_stream>(tls_stream&, std::size_t,
                                                             std::chrono::steady_clock::duration);
 

@@ -71,7 +71,7 @@ net::awaitable<bool> frame_writer<Stream>::send_close(std::uint16_t code, std::s
     co_return co_await send(ws::opcode::close, payload);
 }
 
-template class frame_writer<net::tcp::socket>;
+template class frame_writer<net::stream_socket>;
 template class frame_writer<net::tls_stream>;
 
 } // namespace websockify::relay

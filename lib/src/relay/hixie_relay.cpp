@@ -124,12 +124,20 @@ net::awaitable<hixie_end> hixie_target_to_client(Stream& client, Target& target,
     }
 }
 
+/// The server stops: the drafts have no close codes, so the session just ends.
+net::awaitable<hixie_end> hixie_going_away(net::event& going_away)
+{
+    co_await going_away.wait();
+    co_return hixie_end{closed_by::server, 1001, "Going Away"};
+}
+
 } // namespace
 
 template <class Stream, class Target>
 net::awaitable<relay_outcome>
 relay_hixie(Stream& client, Target& target, int draft, std::span<const std::byte> already_read,
-            const config::settings& settings, const log::connection_log& /*log*/)
+            const config::settings& settings, const log::connection_log& /*log*/,
+            net::event& going_away)
 {
     relay_outcome outcome;
     bool broken = false;
@@ -137,7 +145,8 @@ relay_hixie(Stream& client, Target& target, int draft, std::span<const std::byte
     // bytes go out after `||` has returned.
     auto ended = co_await (
         hixie_client_to_target(client, target, already_read, settings, outcome.bytes_from_client) ||
-        hixie_target_to_client(client, target, settings, outcome.bytes_to_client, broken));
+        hixie_target_to_client(client, target, settings, outcome.bytes_to_client, broken) ||
+        hixie_going_away(going_away));
     auto end = std::visit([](hixie_end& e) { return std::move(e); }, ended);
     outcome.close_code = end.code;
     outcome.close_reason = std::move(end.reason);
@@ -156,20 +165,20 @@ relay_hixie(Stream& client, Target& target, int draft, std::span<const std::byte
     co_return outcome;
 }
 
-using plain = net::tcp::socket;
+using plain = net::stream_socket;
 using secure = net::tls_stream;
 template net::awaitable<relay_outcome> relay_hixie(plain&, plain&, int, std::span<const std::byte>,
                                                    const config::settings&,
-                                                   const log::connection_log&);
+                                                   const log::connection_log&, net::event&);
 template net::awaitable<relay_outcome> relay_hixie(plain&, secure&, int, std::span<const std::byte>,
                                                    const config::settings&,
-                                                   const log::connection_log&);
+                                                   const log::connection_log&, net::event&);
 template net::awaitable<relay_outcome> relay_hixie(secure&, plain&, int, std::span<const std::byte>,
                                                    const config::settings&,
-                                                   const log::connection_log&);
+                                                   const log::connection_log&, net::event&);
 template net::awaitable<relay_outcome> relay_hixie(secure&, secure&, int,
                                                    std::span<const std::byte>,
                                                    const config::settings&,
-                                                   const log::connection_log&);
+                                                   const log::connection_log&, net::event&);
 
 } // namespace websockify::relay

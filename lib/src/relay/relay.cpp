@@ -23,6 +23,7 @@ enum class pump_stop
     client_broke_protocol,
     target_closed,
     target_failed,
+    server_going_away,
 };
 
 struct pump_end
@@ -35,6 +36,7 @@ struct pump_end
 /// Close reasons the client sees (spec §3; the 1011 text matches Python websockify).
 constexpr std::string_view target_closed_reason = "Target closed";
 constexpr std::string_view target_failed_reason = "Target connection failed";
+constexpr std::string_view going_away_reason = "Going Away";
 
 template <class Stream, class Target> struct session
 {
@@ -235,6 +237,15 @@ net::awaitable<pump_end> target_to_client(session<Stream, Target>& s)
     }
 }
 
+/// The server stops: ends the relay like a third pump, so `||` cancels both real pumps.
+net::awaitable<pump_end> wait_for_going_away(net::event& going_away)
+{
+    co_await going_away.wait();
+    co_return pump_end{pump_stop::server_going_away,
+                       static_cast<std::uint16_t>(ws::close_code::going_away),
+                       std::string(going_away_reason)};
+}
+
 closed_by side_of(pump_stop why)
 {
     switch (why)
@@ -246,6 +257,7 @@ closed_by side_of(pump_stop why)
     case pump_stop::target_failed:
         return closed_by::target;
     case pump_stop::client_broke_protocol:
+    case pump_stop::server_going_away:
         break;
     }
     return closed_by::server;
@@ -270,7 +282,7 @@ std::string_view to_string(closed_by side) noexcept
 template <class Stream, class Target>
 net::awaitable<relay_outcome>
 relay(Stream& client, Target& target, ws::subprotocol mode, std::span<const std::byte> already_read,
-      const config::settings& settings, const log::connection_log& log)
+      const config::settings& settings, const log::connection_log& log, net::event& going_away)
 {
     session<Stream, Target> s{client,
                               target,
@@ -286,7 +298,8 @@ relay(Stream& client, Target& target, ws::subprotocol mode, std::span<const std:
 
     // `||` returns when the first pump returns and cancels the other; only then does the close
     // sequence run, so no pump is alive while it writes.
-    auto ended = co_await (client_to_target(s, already_read) || target_to_client(s));
+    auto ended = co_await (client_to_target(s, already_read) || target_to_client(s) ||
+                           wait_for_going_away(going_away));
     pump_end end = std::visit([](pump_end& e) { return std::move(e); }, ended);
 
     relay_outcome outcome{.close_code = end.code,
@@ -324,24 +337,24 @@ net::awaitable<void> refuse_session(Stream& client, std::uint16_t code, std::str
 }
 
 // One definition for both client streams (ws://, wss://) and both targets (TCP, --ssl-target).
-using plain = net::tcp::socket;
+using plain = net::stream_socket;
 using secure = net::tls_stream;
 template net::awaitable<relay_outcome> relay(plain&, plain&, ws::subprotocol,
                                              std::span<const std::byte>, const config::settings&,
-                                             const log::connection_log&);
+                                             const log::connection_log&, net::event&);
 template net::awaitable<relay_outcome> relay(plain&, secure&, ws::subprotocol,
                                              std::span<const std::byte>, const config::settings&,
-                                             const log::connection_log&);
+                                             const log::connection_log&, net::event&);
 template net::awaitable<relay_outcome> relay(secure&, plain&, ws::subprotocol,
                                              std::span<const std::byte>, const config::settings&,
-                                             const log::connection_log&);
+                                             const log::connection_log&, net::event&);
 template net::awaitable<relay_outcome> relay(secure&, secure&, ws::subprotocol,
                                              std::span<const std::byte>, const config::settings&,
-                                             const log::connection_log&);
+                                             const log::connection_log&, net::event&);
 
-template net::awaitable<void> refuse_session<net::tcp::socket>(net::tcp::socket&, std::uint16_t,
-                                                               std::string_view,
-                                                               const config::settings&);
+template net::awaitable<void> refuse_session<net::stream_socket>(net::stream_socket&, std::uint16_t,
+                                                                 std::string_view,
+                                                                 const config::settings&);
 template net::awaitable<void> refuse_session<net::tls_stream>(net::tls_stream&, std::uint16_t,
                                                               std::string_view,
                                                               const config::settings&);

@@ -4,6 +4,7 @@
 #include "websockify/http/request_head.hpp"
 #include "websockify/http/response.hpp"
 #include "websockify/net/connect_target.hpp"
+#include "websockify/net/connect_unix.hpp"
 #include "websockify/net/graceful_close.hpp"
 #include "websockify/net/read_request_head.hpp"
 #include "websockify/net/with_timeout.hpp"
@@ -41,12 +42,12 @@ bool looks_like_tls(std::byte first)
 }
 
 /// Peeks the first byte without consuming it; nullopt if the client sent nothing in time.
-net::awaitable<std::optional<std::byte>> peek_first_byte(net::tcp::socket& client,
+net::awaitable<std::optional<std::byte>> peek_first_byte(net::stream_socket& client,
                                                          steady_clock::duration limit)
 {
     std::array<std::byte, 1> first{};
     auto peeked = co_await net::with_timeout(
-        client.async_receive(asio::buffer(first), net::tcp::socket::message_peek, net::use_tuple),
+        client.async_receive(asio::buffer(first), net::stream_socket::message_peek, net::use_tuple),
         limit);
     if (!peeked)
     {
@@ -60,7 +61,8 @@ net::awaitable<std::optional<std::byte>> peek_first_byte(net::tcp::socket& clien
 }
 
 /// Answers a Flash socket policy request (first byte '<'), as the 2011 websockify did.
-net::awaitable<void> answer_flash_policy(net::tcp::socket& client, const config::settings& settings,
+net::awaitable<void> answer_flash_policy(net::stream_socket& client,
+                                         const config::settings& settings,
                                          const log::connection_log& log)
 {
     std::string received(http::flash_policy_request.size(), '\0');
@@ -181,19 +183,55 @@ net::awaitable<void> refuse_unreachable(Stream& client, const config::settings& 
                                    "Failed to connect to downstream server", settings);
 }
 
-/// Connects to the target (TCP, then TLS with --ssl-target) and hands both streams to
-/// `relay_with` (RFC 6455 or Hixie relay), then logs the session's end.
+/// Tells the tracker when a WebSocket session starts and ends (--run-once), however it ends.
+class websocket_session_mark
+{
+public:
+    explicit websocket_session_mark(session_tracker& sessions) : sessions_(sessions)
+    {
+        sessions_.websocket_started();
+    }
+    ~websocket_session_mark() { sessions_.websocket_ended(); }
+    websocket_session_mark(const websocket_session_mark&) = delete;
+    websocket_session_mark& operator=(const websocket_session_mark&) = delete;
+    websocket_session_mark(websocket_session_mark&&) = delete;
+    websocket_session_mark& operator=(websocket_session_mark&&) = delete;
+
+private:
+    session_tracker& sessions_;
+};
+
+/// The target as logs name it: host:port, or the --unix-target path.
+std::string target_name(const config::settings& settings)
+{
+    return settings.unix_target.empty() ? config::to_string(settings.target)
+                                        : "unix socket " + settings.unix_target;
+}
+
+/// TCP (with retries while a wrapped program restarts) or --unix-target.
+net::awaitable<result<net::stream_socket>> connect_to_target(const config::settings& settings)
+{
+    if (!settings.unix_target.empty())
+    {
+        co_return co_await net::connect_unix(settings.unix_target, settings.connect_timeout);
+    }
+    // A wrapped program may be restarting: its port is refused briefly, so retry a while.
+    co_return co_await net::connect_target(settings.target, settings.connect_timeout,
+                                           wrap::connect_retry_window(settings));
+}
+
+/// Connects to the target (TCP or unix, then TLS with --ssl-target) and hands both streams
+/// to `relay_with` (RFC 6455 or Hixie relay), then logs the session's end.
 template <class Stream, class RelayFunction>
 net::awaitable<void> relay_to_target(Stream& client, const shared_state& state,
                                      const log::connection_log& log, RelayFunction relay_with)
 {
     const auto& settings = state.settings;
+    const websocket_session_mark mark(*state.sessions);
     const auto started = steady_clock::now();
-    const auto target_text = config::to_string(settings.target);
+    const auto target_text = target_name(settings);
     log_connecting(log, target_text);
-    // A wrapped program may be restarting: its port is refused briefly, so retry a while.
-    auto target = co_await net::connect_target(settings.target, settings.connect_timeout,
-                                               wrap::connect_retry_window(settings));
+    auto target = co_await connect_to_target(settings);
     if (!target)
     {
         log_connect_failed(log, target_text, target.error());
@@ -270,10 +308,13 @@ net::awaitable<void> serve_hixie(Stream& client, const http::request_head& head,
                 request->target, ws::subprotocol::base64);
     const auto early_bytes = std::as_bytes(std::span(rest));
     const int draft = request->draft;
-    co_await relay_to_target(
-        client, state, log,
-        [&](auto& target)
-        { return relay::relay_hixie(client, target, draft, early_bytes, settings, log); });
+    co_await relay_to_target(client, state, log,
+                             [&](auto& target)
+                             {
+                                 return relay::relay_hixie(client, target, draft, early_bytes,
+                                                           settings, log,
+                                                           state.sessions->going_away());
+                             });
 }
 
 /// Request head -> upgrade check -> 101 -> target -> relay, or an HTTP error.
@@ -347,15 +388,17 @@ net::awaitable<void> serve_upgrade(Stream& client, const shared_state& state,
     }
     log_upgrade(log, scheme_line, upgrade->target, mode);
     const auto early_bytes = std::as_bytes(std::span(read.rest));
-    co_await relay_to_target(
-        client, state, log,
-        [&](auto& target)
-        { return relay::relay(client, target, mode, early_bytes, settings, log); });
+    co_await relay_to_target(client, state, log,
+                             [&](auto& target)
+                             {
+                                 return relay::relay(client, target, mode, early_bytes, settings,
+                                                     log, state.sessions->going_away());
+                             });
 }
 
 } // namespace
 
-net::awaitable<void> serve_connection(net::tcp::socket client, const shared_state& state,
+net::awaitable<void> serve_connection(net::stream_socket client, const shared_state& state,
                                       log::connection_log log)
 {
     const auto& settings = state.settings;

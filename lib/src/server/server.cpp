@@ -2,8 +2,16 @@
 
 #include "websockify/log/log.hpp"
 #include "websockify/net/asio.hpp"
+#include "websockify/net/endpoint_name.hpp"
+#include "websockify/net/inherited_listener.hpp"
 #include "websockify/net/listener.hpp"
-#include "websockify/server/serve_connection.hpp"
+#include "websockify/net/unix_listener.hpp"
+#include "websockify/process/daemon.hpp"
+#include "websockify/process/pid_file.hpp"
+#include "websockify/server/accept_loop.hpp"
+#include "websockify/server/drain.hpp"
+#include "websockify/server/session_tracker.hpp"
+#include "websockify/server/stop_triggers.hpp"
 #include "websockify/tls/certificate_watch.hpp"
 #include "websockify/tls/server_context.hpp"
 #include "websockify/wrap/find_rebind_library.hpp"
@@ -16,7 +24,7 @@
 #include <exception>
 #include <filesystem>
 #include <memory>
-#include <type_traits>
+#include <optional>
 #include <variant>
 
 namespace websockify::server
@@ -31,82 +39,17 @@ constexpr auto certificate_poll_interval = 2s;
 /// `websockify -- PROGRAM`: how long the program has to listen on its port.
 constexpr std::chrono::milliseconds port_report_limit = 30s;
 
-std::string peer_address(const net::tcp::socket& socket)
-{
-    asio::error_code ec;
-    const auto remote = socket.remote_endpoint(ec);
-    if (ec)
-    {
-        return "unknown";
-    }
-    auto address = remote.address();
-    // Dual-stack listeners see IPv4 clients as ::ffff:a.b.c.d; log them as users know them.
-    if (address.is_v6() && address.to_v6().is_v4_mapped())
-    {
-        address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
-    }
-    return address.to_string();
-}
-
-void log_unexpected(std::uint64_t id, const std::exception_ptr& failure)
-{
-    try
-    {
-        std::rethrow_exception(failure);
-    }
-    catch (const std::exception& e)
-    {
-        log::server_error("connection " + std::to_string(id) +
-                          " ended by an internal error: " + e.what());
-    }
-    catch (...)
-    {
-        log::server_error("connection " + std::to_string(id) + " ended by an unknown error");
-    }
-}
-
-net::awaitable<void> accept_loop(net::tcp::acceptor& acceptor, const shared_state& state)
-{
-    asio::steady_timer backoff(acceptor.get_executor());
-    for (std::uint64_t id = 1;;)
-    {
-        auto [ec, socket] = co_await acceptor.async_accept(net::use_tuple);
-        if (ec == asio::error::operation_aborted)
-        {
-            co_return;
-        }
-        if (ec)
-        {
-            // E.g. EMFILE: the sessions we have keep running; retry after a pause, don't spin.
-            log::server_warn("accept failed: " + ec.message());
-            backoff.expires_after(100ms);
-            co_await backoff.async_wait(net::use_tuple);
-            continue;
-        }
-        const auto this_id = id++;
-        asio::error_code ignored;
-        const auto remote_port = socket.remote_endpoint(ignored).port();
-        log::connection_log log(this_id, peer_address(socket), remote_port);
-        asio::co_spawn(acceptor.get_executor(),
-                       serve_connection(std::move(socket), state, std::move(log)),
-                       [this_id](const std::exception_ptr& e)
-                       {
-                           if (e)
-                           {
-                               log_unexpected(this_id, e);
-                           }
-                       });
-    }
-}
-
-/// Python websockify's startup block, with the port actually bound (port 0 picks one).
-void log_settings(const config::settings& settings, const net::tcp::acceptor& acceptor,
+/// Python websockify's startup block, with the address actually bound (port 0 picks one).
+void log_settings(const config::settings& settings, const net::stream_acceptor& acceptor,
                   bool tls_enabled, const std::optional<web::options>& web_root)
 {
-    const auto local = acceptor.local_endpoint();
-    config::endpoint listening{settings.listen.host, local.port()};
+    const auto bound = net::name_listener(acceptor);
+    const auto listening =
+        bound.unix_path.empty()
+            ? config::to_string(config::endpoint{settings.listen.host, bound.port})
+            : "unix socket " + bound.unix_path;
     log::server_info("WebSocket server settings:");
-    log::server_info("  - Listen on " + config::to_string(listening));
+    log::server_info("  - Listen on " + listening + (settings.inetd ? " (inetd)" : ""));
     if (web_root)
     {
         log::server_info("  - Web server. Web root: " + web_root->root.string());
@@ -124,11 +67,17 @@ void log_settings(const config::settings& settings, const net::tcp::acceptor& ac
         log::server_info("  - No SSL/TLS support (no cert file)");
     }
     // Python names the wrapped command and its loopback port instead of a target address.
-    const auto target = settings.wrap.command.empty()
-                            ? config::to_string(settings.target)
-                            : "'" + wrap::command_text(settings.wrap.command) + "' (port " +
-                                  std::to_string(settings.target.port) + ")";
-    log::server_info("  - proxying from " + config::to_string(listening) + " to " + target);
+    std::string target = config::to_string(settings.target);
+    if (!settings.wrap.command.empty())
+    {
+        target = "'" + wrap::command_text(settings.wrap.command) + "' (port " +
+                 std::to_string(settings.target.port) + ")";
+    }
+    else if (!settings.unix_target.empty())
+    {
+        target = "unix socket " + settings.unix_target;
+    }
+    log::server_info("  - proxying from " + listening + " to " + target);
 }
 
 /// Like Python websockify, TLS is on when the certificate file exists (default self.pem). An
@@ -170,40 +119,99 @@ std::optional<web::options> load_web(const config::settings& settings)
     return options;
 }
 
-net::awaitable<void> wait_for_stop_signal(asio::signal_set& signals)
+/// The listening socket: fd 0 (--inetd), a unix socket (--unix-listen) or TCP.
+net::stream_acceptor open_configured_listener(const asio::any_io_executor& executor,
+                                              const config::settings& settings)
 {
-    auto [ec, number] = co_await signals.async_wait(net::use_tuple);
-    if (!ec)
+    if (settings.inetd)
     {
-        log::server_info(std::string("Got signal ") + (number == SIGINT ? "SIGINT" : "SIGTERM") +
-                         ", exiting");
+        return net::adopt_listener(executor, 0);
+    }
+    if (!settings.unix_listen.empty())
+    {
+        return net::open_unix_listener(executor, settings.unix_listen, settings.unix_listen_mode);
+    }
+    return net::open_listener(executor, settings.listen, settings.prefer_ipv6);
+}
+
+/// The server's parts that live as long as it serves.
+struct server_parts
+{
+    net::stream_acceptor& acceptor;
+    const shared_state& state;
+    session_tracker& sessions;
+    asio::signal_set& signals;
+    asio::signal_set& hangup;
+    wrap::supervisor* program;
+};
+
+void log_internal_failure(const std::exception_ptr& failure)
+{
+    try
+    {
+        std::rethrow_exception(failure);
+    }
+    catch (const std::exception& e)
+    {
+        log::server_error(std::string("server stopped by an internal error: ") + e.what());
+    }
+    catch (...)
+    {
+        log::server_error("server stopped by an unknown internal error");
     }
 }
 
-/// The server's tasks, raced: the first to end stops the others. Returns the exit status:
-/// the wrapped program's in --wrap-mode=exit, else 0. The wrapped program is stopped before
-/// this returns.
-net::awaitable<int> serve_until_stopped(net::tcp::acceptor& acceptor, const shared_state& state,
-                                        asio::signal_set& signals, asio::signal_set& hangup,
-                                        wrap::supervisor* program)
+/// --wrap-mode=exit: the program's end stops the server with its status.
+net::awaitable<stop_request> stop_when_program_exits(wrap::supervisor& program)
 {
-    auto serving = accept_loop(acceptor, state) || wait_for_stop_signal(signals) ||
-                   tls::watch_certificates(state.settings.tls, state.tls.get(), hangup,
-                                           certificate_poll_interval);
-    if (program == nullptr)
-    {
-        co_await std::move(serving);
-        co_return 0;
-    }
-    // Asio flattens the operands: the supervisor's result is the last alternative.
-    const auto ended = co_await (std::move(serving) || program->supervise());
-    constexpr auto supervisor_ended = std::variant_size_v<std::decay_t<decltype(ended)>> - 1;
-    const int status = ended.index() == supervisor_ended ? std::get<supervisor_ended>(ended) : 0;
-    // New clients are refused rather than left in the backlog while the program stops.
+    const int status = co_await program.supervise();
+    co_return stop_request{"wrapped program exited with status " + std::to_string(status), status};
+}
+
+/// Serves until the first reason to stop: a signal, --timeout, --idle-timeout, --run-once's
+/// session, or the wrapped program's exit. Triggers that are off never fire.
+net::awaitable<stop_request> serve_until_stop_request(server_parts& parts)
+{
+    const auto& settings = parts.state.settings;
+    const auto& lifecycle = settings.lifecycle;
+    // Named first: gcc 12 destroys `cond ? coroutine() : coroutine()` temporaries inside a
+    // co_await expression twice.
+    auto accepting = never_stop(accept_loop(parts.acceptor, parts.state));
+    auto reloading = never_stop(tls::watch_certificates(settings.tls, parts.state.tls.get(),
+                                                        parts.hangup, certificate_poll_interval));
+    auto signalled = stop_on_signal(parts.signals);
+    auto timed_out = lifecycle.timeout.count() > 0 ? stop_after(lifecycle.timeout) : never();
+    auto idle = lifecycle.idle_timeout.count() > 0
+                    ? stop_when_idle(parts.sessions, lifecycle.idle_timeout)
+                    : never();
+    auto ran_once =
+        lifecycle.run_once ? stop_after_first_session(parts.sessions, parts.acceptor) : never();
+    auto program_ended =
+        parts.program != nullptr ? stop_when_program_exits(*parts.program) : never();
+    auto ended = co_await (std::move(accepting) || std::move(reloading) || std::move(signalled) ||
+                           std::move(timed_out) || std::move(idle) || std::move(ran_once) ||
+                           std::move(program_ended));
+    co_return std::visit([](stop_request& r) { return std::move(r); }, ended);
+}
+
+/// Serves, then stops gracefully: no new clients, live sessions drained, the wrapped program
+/// ended. Returns the exit status.
+net::awaitable<int> serve_then_stop(server_parts& parts)
+{
+    const auto request = co_await serve_until_stop_request(parts);
+    log::server_info(request.reason);
+    // New clients are refused rather than left in the backlog while we stop.
     asio::error_code ignored;
-    acceptor.close(ignored);
-    co_await program->stop();
-    co_return status;
+    parts.acceptor.close(ignored);
+    const auto& settings = parts.state.settings;
+    co_await drain_sessions(parts.sessions,
+                            drain_limits{settings.lifecycle.shutdown_grace, settings.close_timeout},
+                            parts.signals);
+    if (parts.program != nullptr)
+    {
+        co_await parts.program->stop();
+    }
+    co_return request.exit_status.value_or(0);
 }
 
 /// `websockify [PORT] -- PROGRAM`: the supervisor, with `settings` changed to proxy to the
@@ -236,13 +244,9 @@ std::unique_ptr<wrap::supervisor> prepare_wrap(const asio::any_io_executor& exec
     return program;
 }
 
-} // namespace
-
-int run(const config::settings& settings)
+/// Everything after the optional detach: listen, start the program, serve, stop.
+int serve(config::settings effective, process::daemon_link* daemon)
 {
-    // Writes to a vanished peer must fail with EPIPE, not kill the process.
-    std::signal(SIGPIPE, SIG_IGN);
-
     asio::io_context io(1);
     // Taken before a wrapped program starts, so that a stop signal never leaves it orphaned.
     asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -250,33 +254,73 @@ int run(const config::settings& settings)
     asio::signal_set hangup(io, SIGHUP);
 
     // Wrapping a program decides the target, and in the short form the listen port.
-    config::settings effective = settings;
     const auto program = prepare_wrap(io.get_executor(), effective);
 
-    const shared_state state{effective, load_tls(effective.tls), load_web(effective)};
-    auto acceptor = net::open_listener(io.get_executor(), effective.listen, effective.prefer_ipv6);
+    session_tracker sessions(io.get_executor());
+    const shared_state state{effective, load_tls(effective.tls), load_web(effective), &sessions};
+    auto acceptor = open_configured_listener(io.get_executor(), effective);
+    std::optional<net::unix_socket_file> socket_file;
+    if (!effective.unix_listen.empty())
+    {
+        socket_file.emplace(effective.unix_listen);
+    }
     log_settings(effective, acceptor, state.tls != nullptr, state.web);
     if (program && !effective.wrap.port_from_program)
     {
         // The program binds the port websockify listens on (the one asked for, or the one the
         // kernel picked for port 0); rebind.so moves that bind to the loopback port.
-        program->start(wrap::rebind_move{acceptor.local_endpoint().port(), effective.target.port});
+        program->start(wrap::rebind_move{net::name_listener(acceptor).port, effective.target.port});
+    }
+    std::optional<process::pid_file> pid;
+    if (!effective.lifecycle.pid_file.empty())
+    {
+        pid.emplace(effective.lifecycle.pid_file);
+    }
+    if (daemon != nullptr)
+    {
+        daemon->ready();
     }
 
+    server_parts parts{acceptor, state, sessions, signals, hangup, program.get()};
     int status = 0;
-    asio::co_spawn(io, serve_until_stopped(acceptor, state, signals, hangup, program.get()),
+    asio::co_spawn(io, serve_then_stop(parts),
                    [&io, &status](const std::exception_ptr& e, int result)
                    {
+                       status = e ? 1 : result;
                        if (e)
                        {
-                           log_unexpected(0, e);
+                           log_internal_failure(e);
                        }
-                       status = result;
-                       // Graceful draining of live sessions is issue #4; for now stop at once.
+                       // Connections still open after the drain are cut here.
                        io.stop();
                    });
     io.run();
     return status;
+}
+
+} // namespace
+
+int run(const config::settings& settings)
+{
+    // Writes to a vanished peer must fail with EPIPE, not kill the process.
+    std::signal(SIGPIPE, SIG_IGN);
+    if (!settings.lifecycle.daemon)
+    {
+        return serve(settings, nullptr);
+    }
+    config::settings effective = settings;
+    config::make_paths_absolute(effective); // the daemon works from /
+    auto daemon = process::detach();
+    try
+    {
+        return serve(std::move(effective), &daemon);
+    }
+    catch (const std::exception& e)
+    {
+        // stderr is /dev/null now: the launching process prints the reason.
+        daemon.failed(e.what());
+        throw;
+    }
 }
 
 } // namespace websockify::server

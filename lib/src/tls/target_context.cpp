@@ -46,7 +46,7 @@ std::shared_ptr<asio::ssl::context> make_target_context(const config::target_tls
     return context;
 }
 
-net::awaitable<result<net::tls_stream>> connect_tls(net::tcp::socket socket,
+net::awaitable<result<net::tls_stream>> connect_tls(net::stream_socket socket,
                                                     asio::ssl::context& context,
                                                     const std::string& host, bool verify,
                                                     std::chrono::steady_clock::duration timeout)

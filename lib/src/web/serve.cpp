@@ -56,8 +56,8 @@ net::awaitable<int> serve(Stream& stream, const http::request_head& request, con
     co_return answer.status;
 }
 
-template net::awaitable<int> serve<net::tcp::socket>(net::tcp::socket&, const http::request_head&,
-                                                     const options&);
+template net::awaitable<int> serve<net::stream_socket>(net::stream_socket&,
+                                                       const http::request_head&, const options&);
 template net::awaitable<int> serve<net::tls_stream>(net::tls_stream&, const http::request_head&,
                                                     const options&);
 

@@ -22,12 +22,12 @@ struct exchange_result
 };
 
 /// The server side: serve, then close as the connection coroutine will.
-net::awaitable<void> serve_then_close(net::tcp::socket socket, http::request_head request,
+net::awaitable<void> serve_then_close(net::stream_socket socket, http::request_head request,
                                       options opts, int& status)
 {
     status = co_await serve(socket, request, opts);
     asio::error_code ignored;
-    socket.shutdown(net::tcp::socket::shutdown_send, ignored);
+    socket.shutdown(net::stream_socket::shutdown_send, ignored);
     socket.close(ignored);
 }
 
@@ -60,7 +60,7 @@ exchange_result exchange(std::string_view raw_request, const options& opts,
     net::tcp::acceptor acceptor(io, {asio::ip::address_v4::loopback(), 0});
     net::tcp::socket client(io);
     client.connect(acceptor.local_endpoint());
-    auto server = acceptor.accept();
+    net::stream_socket server(acceptor.accept());
     exchange_result result;
     asio::co_spawn(io, serve_then_close(std::move(server), *head, opts, result.status),
                    asio::detached);

@@ -74,11 +74,33 @@ struct wrap_options
     std::chrono::milliseconds stop_grace{5'000};
 };
 
+/// How the process runs and when it stops (spec §8).
+struct lifecycle_options
+{
+    bool daemon = false;   ///< -D: detach into the background once listening
+    std::string pid_file;  ///< write the serving process's pid here; removed at exit
+    bool run_once = false; ///< exit after the first WebSocket session
+    /// --timeout: stop this long after start; zero means never.
+    std::chrono::milliseconds timeout{0};
+    /// --idle-timeout: stop after this long without any connection; zero means never.
+    std::chrono::milliseconds idle_timeout{0};
+    /// After a stop request, how long live sessions may go on before they get 1001.
+    std::chrono::milliseconds shutdown_grace{5'000};
+};
+
 /// Everything `run()` needs, filled by the CLI and checked by `validate()`.
 struct settings
 {
     endpoint listen;
     endpoint target;
+    /// --unix-listen PATH: listen on a unix socket instead of `listen`, with this file mode.
+    std::string unix_listen;
+    std::uint32_t unix_listen_mode = 0600;
+    /// --inetd: file descriptor 0 is the listening socket; `listen` is unused.
+    bool inetd = false;
+    /// --unix-target PATH: the target is a unix socket instead of `target`.
+    std::string unix_target;
+    lifecycle_options lifecycle;
     bool verbose = false;
     bool traffic = false;
     bool prefer_ipv6 = false;
@@ -113,6 +135,10 @@ endpoint parse_listen_address(std::string_view text);
 
 /// `target_addr:target_port`; the host is required. Throws invalid_argument.
 endpoint parse_target_address(std::string_view text);
+
+/// Every file and directory path in `s` made absolute against the current directory, for a
+/// daemon that changes to / before it reads them.
+void make_paths_absolute(settings& s);
 
 /// `host:port` (brackets for IPv6 literals) for logs.
 std::string to_string(const endpoint& e);

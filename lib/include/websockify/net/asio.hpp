@@ -18,8 +18,13 @@ namespace net
 {
 using asio::awaitable;
 using tcp = asio::ip::tcp;
-/// A client connection that turned out to speak TLS (wss://).
-using tls_stream = asio::ssl::stream<tcp::socket>;
+/// A connected stream socket of any family: TCP (IPv4/IPv6) or unix domain. Clients and
+/// targets of every kind share it, so the relay is compiled once per TLS/plain combination.
+using stream_socket = asio::generic::stream_protocol::socket;
+/// A listening socket of any family (TCP, --unix-listen, or fd 0 with --inetd).
+using stream_acceptor = asio::basic_socket_acceptor<asio::generic::stream_protocol>;
+/// A client connection that turned out to speak TLS (wss://), or a --ssl-target target.
+using tls_stream = asio::ssl::stream<stream_socket>;
 
 /// For I/O whose failure is an expected outcome: `auto [ec, n] = co_await ...`.
 /// Asio 1.22 keeps as_tuple in experimental and has no default completion token.

@@ -16,7 +16,7 @@ namespace websockify::net
 /// With a non-zero `retry_window`, a refused connect is retried after short pauses until the
 /// window has passed: a wrapped program may be (re)starting. Fails with the last error seen
 /// (connection refused when any address refused).
-awaitable<result<tcp::socket>>
+awaitable<result<stream_socket>>
 connect_target(const config::endpoint& target, std::chrono::steady_clock::duration timeout,
                std::chrono::steady_clock::duration retry_window = {});
 

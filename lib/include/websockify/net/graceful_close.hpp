@@ -10,18 +10,18 @@ namespace websockify::net
 /// Ends a client connection without losing what we last sent: half-close our side, read and
 /// discard until the peer closes (bounded by `linger`), then close. Closing with unread input
 /// would make the kernel send RST, which can destroy a close frame still in flight.
-awaitable<void> graceful_close(tcp::socket& stream, std::chrono::steady_clock::duration linger);
+awaitable<void> graceful_close(stream_socket& stream, std::chrono::steady_clock::duration linger);
 
 /// The same for TLS: close_notify both ways (bounded by `linger`), then the socket.
 awaitable<void> graceful_close(tls_stream& stream, std::chrono::steady_clock::duration linger);
 
 /// Tells the peer we will send no more while still reading: a TCP half-close, or a TLS
 /// close_notify (bounded by `limit`, since a peer need not answer it at once).
-awaitable<void> finish_sending(tcp::socket& stream, std::chrono::steady_clock::duration limit);
+awaitable<void> finish_sending(stream_socket& stream, std::chrono::steady_clock::duration limit);
 awaitable<void> finish_sending(tls_stream& stream, std::chrono::steady_clock::duration limit);
 
 /// Closes a socket at once, ignoring errors (the peer may already be gone).
-void close_now(tcp::socket& socket) noexcept;
+void close_now(stream_socket& socket) noexcept;
 void close_now(tls_stream& stream) noexcept;
 
 } // namespace websockify::net

@@ -18,7 +18,7 @@ public:
 /// Opens a listening socket. An empty host listens dual-stack on [::] (IPv4-mapped too),
 /// falling back to 0.0.0.0 without IPv6; a name is resolved, IPv6 first with `prefer_ipv6`.
 /// Throws startup_error naming the address and the reason.
-tcp::acceptor open_listener(const asio::any_io_executor& executor, const config::endpoint& where,
-                            bool prefer_ipv6);
+stream_acceptor open_listener(const asio::any_io_executor& executor, const config::endpoint& where,
+                              bool prefer_ipv6);
 
 } // namespace websockify::net

@@ -9,7 +9,7 @@ namespace websockify::server
 
 /// One client from accept to close: sniff, TLS, request head, upgrade or HTTP error, target
 /// connect, relay, and the "session closed" event. Never throws for peer behaviour.
-net::awaitable<void> serve_connection(net::tcp::socket client, const shared_state& state,
+net::awaitable<void> serve_connection(net::stream_socket client, const shared_state& state,
                                       log::connection_log log);
 
 } // namespace websockify::server

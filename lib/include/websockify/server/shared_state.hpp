@@ -2,6 +2,7 @@
 
 #include "websockify/config/config.hpp"
 #include "websockify/net/asio.hpp"
+#include "websockify/server/session_tracker.hpp"
 #include "websockify/tls/context_holder.hpp"
 #include "websockify/tls/target_context.hpp"
 #include "websockify/web/options.hpp"
@@ -21,6 +22,8 @@ struct shared_state
     std::unique_ptr<tls::context_holder> tls;
     /// Set with --web: the canonical web root and listing policy.
     std::optional<web::options> web;
+    /// Live connections and the lifecycle events they watch; never null.
+    session_tracker* sessions = nullptr;
     /// Set with --ssl-target: the client context for targets (built from `settings`).
     std::shared_ptr<asio::ssl::context> target_tls = tls::make_target_context(settings.target_tls);
 };

@@ -18,7 +18,7 @@ std::shared_ptr<asio::ssl::context> make_target_context(const config::target_tls
 
 /// Wraps a connected target socket in TLS: SNI and host name check for `host`, bounded
 /// handshake. Returns the stream, or the error that stopped it.
-net::awaitable<result<net::tls_stream>> connect_tls(net::tcp::socket socket,
+net::awaitable<result<net::tls_stream>> connect_tls(net::stream_socket socket,
                                                     asio::ssl::context& context,
                                                     const std::string& host, bool verify,
                                                     std::chrono::steady_clock::duration timeout);
