@@ -33,6 +33,8 @@ STARTUP_TIMEOUT = 10.0
 STOP_TIMEOUT = 5.0
 # "Listen on 127.0.0.1:P", "Listen on [::1]:P" or "Listen on :P" (any address).
 LISTEN_LINE = re.compile(r"Listen on (\[[^\]]*\]|[^\s:\"]*):(\d+)(?!\d)")
+# "Listen on unix socket /path" (--unix-listen).
+UNIX_LISTEN_LINE = re.compile(r"Listen on unix socket (\S+)")
 MIB = 1 << 20
 
 
@@ -128,13 +130,18 @@ class Websockify:
     a failing test prints its stderr, which is usually the explanation).
     """
 
-    def __init__(self, target, *options, listen_host="127.0.0.1"):
-        """listen_host "" passes a bare port: websockify then listens dual-stack on [::]."""
+    def __init__(self, target, *options, listen_host="127.0.0.1", positionals=None, stdin=None):
+        """listen_host "" passes a bare port: websockify then listens dual-stack on [::].
+        `positionals` replaces the listen and target arguments (for --unix-listen, --inetd,
+        --unix-target); `stdin` is a file descriptor to pass as fd 0 (--inetd)."""
         self.target = f"127.0.0.1:{target}" if isinstance(target, int) else target
         self.listen_host = listen_host
         self.options = list(options)
+        self.positionals = positionals
+        self.stdin = subprocess.DEVNULL if stdin is None else stdin
         self.proc = None
         self.port = None
+        self.unix_path = None
         self.exit_code = None
 
     @property
@@ -147,16 +154,24 @@ class Websockify:
 
     def start(self):
         requested = free_port() if is_python_reference() else 0
-        listen = f"{self.listen_host}:{requested}" if self.listen_host else str(requested)
-        cmd = [BIN, *self.options, listen, self.target]
+        if self.positionals is None:
+            listen = f"{self.listen_host}:{requested}" if self.listen_host else str(requested)
+            cmd = [BIN, *self.options, listen, self.target]
+        else:
+            requested = 0
+            cmd = [BIN, *self.options, *self.positionals]
         # A new session makes the process group ours alone, so stop() can also reach the
         # per-connection children the Python reference forks.
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        self.proc = subprocess.Popen(cmd, stdin=self.stdin, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, start_new_session=True)
         self.stderr = OutputCapture(self.proc.stderr, "websockify-stderr")
         self.stdout = OutputCapture(self.proc.stdout, "websockify-stdout")
         try:
-            match = self.stderr.wait_for(LISTEN_LINE, STARTUP_TIMEOUT, alive=self.running)
+            match = self.stderr.wait_for(f"{LISTEN_LINE.pattern}|{UNIX_LISTEN_LINE.pattern}",
+                                         STARTUP_TIMEOUT, alive=self.running)
+            if match.group(0).startswith("Listen on unix socket"):
+                self.unix_path = match.group(3)
+                return self
             self.port = int(match.group(2))
             if requested and self.port != requested:
                 raise AssertionError(f"asked for port {requested}, log says {self.port}")

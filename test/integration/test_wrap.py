@@ -294,6 +294,19 @@ def sigterm_ends_program_group():
         assert_group_gone(pgid)
 
 
+def timeout_ends_program_group():
+    """--timeout stops websockify by itself; the wrapped group must not outlive it."""
+    with tempfile.TemporaryDirectory() as tmp:
+        pgid_file = os.path.join(tmp, "pgid")
+        script = f"sleep 300 & echo $$ > {pgid_file}.tmp && mv {pgid_file}.tmp {pgid_file}; wait"
+        with Wrapped(["sh", "-c", script], "--timeout", "1", listen="127.0.0.1:0") as server:
+            pgid = read_pgid(pgid_file)
+            assert group_alive(pgid)
+            assert server.wait_exit(STOP_TIMEOUT) == 0, f"exit code {server.exit_code}"
+            server.wait_for_log(r"listener exit due to --timeout 1")
+        assert_group_gone(pgid)
+
+
 def sigkill_after_grace():
     with tempfile.TemporaryDirectory() as tmp:
         pgid_file = os.path.join(tmp, "pgid")
@@ -356,5 +369,6 @@ if __name__ == "__main__":
     run_cases({f.__name__: f for f in [
         respawn_telnetd, respawn_telnetd_short_form, exit_mode_exit_status,
         exit_mode_killed_by_signal, ignore_mode_daemon_keeps_serving, sigterm_ends_program_group,
+        timeout_ends_program_group,
         sigkill_after_grace, ipv6_only_program_reached, short_form_program_exits_first,
         missing_rebind_library, program_not_found]})

@@ -1,0 +1,75 @@
+#include "websockify/server/session_tracker.hpp"
+
+#include <gtest/gtest.h>
+
+namespace websockify::server
+{
+namespace
+{
+
+using namespace std::chrono_literals;
+
+net::awaitable<void> wait_empty(session_tracker& sessions, bool& done)
+{
+    co_await sessions.wait_until_empty();
+    done = true;
+}
+
+net::awaitable<void> wait_change(session_tracker& sessions, std::chrono::milliseconds limit,
+                                 std::optional<bool>& changed)
+{
+    changed = co_await sessions.wait_for_change(limit);
+}
+
+TEST(SessionTracker, WaitUntilEmptyWakesOnLastClose)
+{
+    asio::io_context io;
+    session_tracker sessions(io.get_executor());
+    sessions.connection_opened();
+    sessions.connection_opened();
+    bool done = false;
+    asio::co_spawn(io, wait_empty(sessions, done), asio::detached);
+    io.poll();
+    sessions.connection_closed();
+    io.poll();
+    EXPECT_FALSE(done) << "one connection is still open";
+    sessions.connection_closed();
+    io.poll();
+    EXPECT_TRUE(done);
+    EXPECT_EQ(sessions.live(), 0U);
+}
+
+TEST(SessionTracker, WaitForChangeTellsChangeFromTimeout)
+{
+    asio::io_context io;
+    session_tracker sessions(io.get_executor());
+    std::optional<bool> changed;
+    asio::co_spawn(io, wait_change(sessions, 10s, changed), asio::detached);
+    io.poll();
+    sessions.connection_opened();
+    io.poll();
+    ASSERT_TRUE(changed.has_value());
+    EXPECT_TRUE(*changed);
+
+    std::optional<bool> quiet;
+    asio::co_spawn(io, wait_change(sessions, 1ms, quiet), asio::detached);
+    io.restart(); // the first wait left the context out of work, hence stopped
+    io.run_for(1s);
+    ASSERT_TRUE(quiet.has_value());
+    EXPECT_FALSE(*quiet);
+}
+
+TEST(SessionTracker, RunOnceEvents)
+{
+    asio::io_context io;
+    session_tracker sessions(io.get_executor());
+    EXPECT_FALSE(sessions.first_websocket_started().is_set());
+    sessions.websocket_started();
+    EXPECT_TRUE(sessions.first_websocket_started().is_set());
+    EXPECT_FALSE(sessions.first_websocket_ended().is_set());
+    sessions.websocket_ended();
+    EXPECT_TRUE(sessions.first_websocket_ended().is_set());
+}
+
+} // namespace
+} // namespace websockify::server
