@@ -26,17 +26,6 @@ struct pending_option
 
 constexpr std::array pending_options{
     pending_option{"--record", "record sessions to FILE.[session_number]", true},
-    pending_option{"--web-auth", "require authentication for the web server", false},
-    pending_option{"--target-config",
-                   "file or directory of 'token: host:port' lines "
-                   "(deprecated: use --token-plugin TokenFile)",
-                   true},
-    pending_option{"--token-plugin", "token plugin, e.g. TokenFile, to map tokens to targets",
-                   true},
-    pending_option{"--token-source", "argument passed to the token plugin", true},
-    pending_option{"--host-token", "take the token from the Host header", false},
-    pending_option{"--auth-plugin", "authentication plugin, e.g. BasicHTTPAuth", true},
-    pending_option{"--auth-source", "argument passed to the auth plugin", true},
     pending_option{"--heartbeat", "send a ping to the client every INTERVAL seconds", true},
     pending_option{"--log-file", "write logs to FILE", true},
     pending_option{"--syslog", "log to syslog SERVER (/dev/log or host:port)", true},
@@ -128,7 +117,7 @@ bool apply_wrap(config::settings& settings, const std::vector<std::string>& posi
 bool apply_addresses(config::settings& settings, const std::vector<std::string>& positionals)
 {
     const bool listen_elsewhere = settings.inetd || !settings.unix_listen.empty();
-    const bool target_elsewhere = !settings.unix_target.empty();
+    const bool target_elsewhere = !settings.unix_target.empty() || !settings.tokens.plugin.empty();
     std::string expected;
     if (!listen_elsewhere)
     {
@@ -188,11 +177,34 @@ std::string conflicting_options(const config::settings& settings, bool wraps_pro
     {
         return "--ssl-target cannot be combined with --unix-target";
     }
-    if (wraps_program &&
-        (settings.inetd || !settings.unix_listen.empty() || !settings.unix_target.empty()))
+    const auto& tokens = settings.tokens;
+    if (tokens.plugin.empty() && (!tokens.source.empty() || tokens.from_host))
+    {
+        return "--token-source and --host-token need --token-plugin";
+    }
+    if (!tokens.plugin.empty() && !settings.unix_target.empty())
+    {
+        return "--token-plugin and --unix-target both choose the target; give one";
+    }
+    const auto& auth = settings.auth;
+    if (auth.plugin.empty() && !auth.source.empty())
+    {
+        return "--auth-source needs --auth-plugin";
+    }
+    if (auth.web && (auth.plugin.empty() || settings.web.empty()))
+    {
+        return "--web-auth needs --auth-plugin and --web";
+    }
+    if (auth.plugin.ends_with("ClientCertCNAuth") && !settings.tls.verify_client)
+    {
+        return "ClientCertCNAuth needs --verify-client: the common name is only taken from a "
+               "verified client certificate";
+    }
+    if (wraps_program && (settings.inetd || !settings.unix_listen.empty() ||
+                          !settings.unix_target.empty() || !tokens.plugin.empty()))
     {
         return "wrapping a program (-- PROGRAM) needs a TCP listen port and target: drop "
-               "--inetd, --unix-listen and --unix-target";
+               "--inetd, --unix-listen, --unix-target and --token-plugin";
     }
     return {};
 }
@@ -241,6 +253,8 @@ command_line parse_command_line(int argc, char** argv)
                  "Usage:\n"
                  "  websockify [options] [source_addr:]source_port target_addr:target_port\n"
                  "  websockify [options] [source_addr:]source_port --unix-target=FILE\n"
+                 "  websockify [options] [source_addr:]source_port --token-plugin=NAME "
+                 "--token-source=ARG\n"
                  "  websockify [options] --unix-listen=FILE target_addr:target_port\n"
                  "  websockify [options] --inetd target_addr:target_port\n"
                  "  websockify [options] [source_addr:]source_port -- WRAP_COMMAND_LINE\n"
@@ -341,6 +355,28 @@ command_line parse_command_line(int argc, char** argv)
     cli.add_flag("--inetd", settings.inetd,
                  "inetd mode: file descriptor 0 is the listening socket (no source_port)");
 
+    auto& tokens = settings.tokens;
+    std::string target_config;
+    double lookup_timeout_seconds = 5;
+    cli.add_option("--token-plugin", tokens.plugin,
+                   "map a token in each request to its target: TokenFile, ReadOnlyTokenFile, "
+                   "TokenFileName, BaseTokenAPI, JSONTokenApi, JWTTokenApi, TokenRedis, "
+                   "UnixDomainSocketDirectory");
+    cli.add_option("--token-source", tokens.source, "argument of the token plugin");
+    cli.add_option("--target-config", target_config,
+                   "token file or directory (deprecated: --token-plugin TokenFile "
+                   "--token-source FILE)");
+    cli.add_flag("--host-token", tokens.from_host,
+                 "take the token from the Host header instead of ?token=");
+    cli.add_option("--token-lookup-timeout", lookup_timeout_seconds,
+                   "seconds a token store (HTTP API, Redis) may take to answer (default 5)")
+        ->check(CLI::PositiveNumber);
+    cli.add_option("--auth-plugin", settings.auth.plugin,
+                   "authenticate clients: BasicHTTPAuth, ExpectOrigin, ClientCertCNAuth");
+    cli.add_option("--auth-source", settings.auth.source, "argument of the auth plugin");
+    cli.add_flag("--web-auth", settings.auth.web,
+                 "also authenticate web requests (needs --auth-plugin and --web)");
+
     std::vector<std::pair<std::string, CLI::Option*>> pending;
     std::vector<std::string> pending_values(pending_options.size());
     for (std::size_t i = 0; i < pending_options.size(); ++i)
@@ -392,6 +428,17 @@ command_line parse_command_line(int argc, char** argv)
         std::cerr << "websockify: --libserver is ignored (there is only one server engine)\n";
     }
 
+    if (!target_config.empty())
+    {
+        if (!tokens.plugin.empty())
+        {
+            fail("--target-config is --token-plugin TokenFile; give only one of them");
+            return exit_with(usage_error);
+        }
+        tokens.plugin = "TokenFile";
+        tokens.source = target_config;
+    }
+    tokens.lookup_timeout = from_seconds(lookup_timeout_seconds);
     if (!parse_file_mode(unix_listen_mode, settings.unix_listen_mode))
     {
         return exit_with(usage_error);

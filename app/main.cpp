@@ -21,6 +21,12 @@ int main(int argc, char** argv)
     {
         return server::run(settings);
     }
+    catch (const config::invalid_argument& e)
+    {
+        // A bad option value only found when it is used, e.g. an unknown plugin name.
+        std::cerr << "websockify: " << e.what() << '\n';
+        return 2;
+    }
     catch (const net::startup_error& e)
     {
         std::cerr << "websockify: " << e.what() << '\n';

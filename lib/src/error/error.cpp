@@ -40,6 +40,8 @@ public:
             return "unsupported Sec-WebSocket-Version (supported: 13, 8, 7)";
         case error::bad_base64:
             return "invalid base64 data";
+        case error::bad_target:
+            return "target is not host:port with a port from 1 to 65535";
         }
         return "unknown websockify error";
     }

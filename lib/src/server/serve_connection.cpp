@@ -10,6 +10,8 @@
 #include "websockify/net/with_timeout.hpp"
 #include "websockify/relay/hixie_relay.hpp"
 #include "websockify/relay/relay.hpp"
+#include "websockify/server/admission.hpp"
+#include "websockify/tls/client_certificate.hpp"
 #include "websockify/web/serve.hpp"
 #include "websockify/wrap/program_target.hpp"
 #include "websockify/ws/frame.hpp"
@@ -201,37 +203,48 @@ private:
     session_tracker& sessions_;
 };
 
-/// The target as logs name it: host:port, or the --unix-target path.
-std::string target_name(const config::settings& settings)
+config::endpoint tcp_endpoint(const token::target& where)
 {
-    return settings.unix_target.empty() ? config::to_string(settings.target)
-                                        : "unix socket " + settings.unix_target;
+    return config::endpoint{where.host, where.port};
 }
 
-/// TCP (with retries while a wrapped program restarts) or --unix-target.
-net::awaitable<result<net::stream_socket>> connect_to_target(const config::settings& settings)
+auth::client_identity identity_of(net::tls_stream& stream)
 {
-    if (!settings.unix_target.empty())
+    return auth::client_identity{tls::verified_client_cn(stream)};
+}
+
+/// TCP (with retries while a wrapped program restarts) or a unix socket.
+net::awaitable<result<net::stream_socket>> connect_to_target(const token::target& where,
+                                                             const config::settings& settings)
+{
+    if (where.is_unix())
     {
-        co_return co_await net::connect_unix(settings.unix_target, settings.connect_timeout);
+        co_return co_await net::connect_unix(where.unix_path, settings.connect_timeout);
     }
     // A wrapped program may be restarting: its port is refused briefly, so retry a while.
-    co_return co_await net::connect_target(settings.target, settings.connect_timeout,
+    co_return co_await net::connect_target(tcp_endpoint(where), settings.connect_timeout,
                                            wrap::connect_retry_window(settings));
+}
+
+/// Python's wording: "connecting to: host:port" or "connecting to: unix socket PATH".
+std::string target_name(const token::target& where)
+{
+    return where.is_unix() ? "unix socket " + where.unix_path : token::to_string(where);
 }
 
 /// Connects to the target (TCP or unix, then TLS with --ssl-target) and hands both streams
 /// to `relay_with` (RFC 6455 or Hixie relay), then logs the session's end.
 template <class Stream, class RelayFunction>
 net::awaitable<void> relay_to_target(Stream& client, const shared_state& state,
-                                     const log::connection_log& log, RelayFunction relay_with)
+                                     const log::connection_log& log, const token::target& where,
+                                     RelayFunction relay_with)
 {
     const auto& settings = state.settings;
     const websocket_session_mark mark(*state.sessions);
     const auto started = steady_clock::now();
-    const auto target_text = target_name(settings);
+    const auto target_text = target_name(where);
     log_connecting(log, target_text);
-    auto target = co_await connect_to_target(settings);
+    auto target = co_await connect_to_target(where, settings);
     if (!target)
     {
         log_connect_failed(log, target_text, target.error());
@@ -246,7 +259,7 @@ net::awaitable<void> relay_to_target(Stream& client, const shared_state& state,
     else
     {
         auto secured =
-            co_await tls::connect_tls(std::move(*target), *state.target_tls, settings.target.host,
+            co_await tls::connect_tls(std::move(*target), *state.target_tls, where.host,
                                       settings.target_tls.verify, settings.connect_timeout);
         if (!secured)
         {
@@ -263,7 +276,8 @@ net::awaitable<void> relay_to_target(Stream& client, const shared_state& state,
 template <class Stream>
 net::awaitable<void> serve_hixie(Stream& client, const http::request_head& head, std::string rest,
                                  const shared_state& state, const log::connection_log& log,
-                                 std::string_view scheme_line)
+                                 std::string_view scheme_line,
+                                 const auth::client_identity& identity)
 {
     const auto& settings = state.settings;
     auto request = ws::validate_hixie(head);
@@ -271,6 +285,12 @@ net::awaitable<void> serve_hixie(Stream& client, const http::request_head& head,
     {
         log_bad_handshake(log, request.error());
         co_await answer_and_close(client, ws::format_upgrade_error(request.error()), settings);
+        co_return;
+    }
+    auto admitted = co_await admit_session(head, state, log, identity);
+    if (!admitted.target)
+    {
+        co_await answer_and_close(client, std::move(admitted.refusal), settings);
         co_return;
     }
     std::optional<ws::hixie76_answer> answer;
@@ -308,7 +328,7 @@ net::awaitable<void> serve_hixie(Stream& client, const http::request_head& head,
                 request->target, ws::subprotocol::base64);
     const auto early_bytes = std::as_bytes(std::span(rest));
     const int draft = request->draft;
-    co_await relay_to_target(client, state, log,
+    co_await relay_to_target(client, state, log, *admitted.target,
                              [&](auto& target)
                              {
                                  return relay::relay_hixie(client, target, draft, early_bytes,
@@ -320,7 +340,8 @@ net::awaitable<void> serve_hixie(Stream& client, const http::request_head& head,
 /// Request head -> upgrade check -> 101 -> target -> relay, or an HTTP error.
 template <class Stream>
 net::awaitable<void> serve_upgrade(Stream& client, const shared_state& state,
-                                   const log::connection_log& log, std::string_view scheme_line)
+                                   const log::connection_log& log, std::string_view scheme_line,
+                                   const auth::client_identity& identity = {})
 {
     const auto& settings = state.settings;
     auto read =
@@ -350,6 +371,11 @@ net::awaitable<void> serve_upgrade(Stream& client, const shared_state& state,
     {
         if (state.web)
         {
+            if (auto refusal = refuse_web_request(*head, state, log, identity))
+            {
+                co_await answer_and_close(client, std::move(*refusal), settings);
+                co_return;
+            }
             const int status = co_await web::serve(client, *head, *state.web);
             log_web_request(log, *head, status);
             // Also drains a request body the server did not read, so the peer gets no RST.
@@ -368,7 +394,8 @@ net::awaitable<void> serve_upgrade(Stream& client, const shared_state& state,
             co_await answer_and_close(client, hixie_disabled_response(), settings);
             co_return;
         }
-        co_await serve_hixie(client, *head, std::move(read.rest), state, log, scheme_line);
+        co_await serve_hixie(client, *head, std::move(read.rest), state, log, scheme_line,
+                             identity);
         co_return;
     }
     auto upgrade = ws::validate_upgrade(*head);
@@ -376,6 +403,12 @@ net::awaitable<void> serve_upgrade(Stream& client, const shared_state& state,
     {
         log_bad_handshake(log, upgrade.error());
         co_await answer_and_close(client, ws::format_upgrade_error(upgrade.error()), settings);
+        co_return;
+    }
+    auto admitted = co_await admit_session(*head, state, log, identity);
+    if (!admitted.target)
+    {
+        co_await answer_and_close(client, std::move(admitted.refusal), settings);
         co_return;
     }
     const auto mode = ws::choose_subprotocol(upgrade->protocols);
@@ -388,7 +421,7 @@ net::awaitable<void> serve_upgrade(Stream& client, const shared_state& state,
     }
     log_upgrade(log, scheme_line, upgrade->target, mode);
     const auto early_bytes = std::as_bytes(std::span(read.rest));
-    co_await relay_to_target(client, state, log,
+    co_await relay_to_target(client, state, log, *admitted.target,
                              [&](auto& target)
                              {
                                  return relay::relay(client, target, mode, early_bytes, settings,
@@ -444,7 +477,8 @@ net::awaitable<void> serve_connection(net::stream_socket client, const shared_st
         net::close_now(stream);
         co_return;
     }
-    co_await serve_upgrade(stream, state, log, "SSL/TLS (wss://) WebSocket connection");
+    const auto identity = identity_of(stream);
+    co_await serve_upgrade(stream, state, log, "SSL/TLS (wss://) WebSocket connection", identity);
 }
 
 } // namespace websockify::server

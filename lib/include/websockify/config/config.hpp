@@ -88,6 +88,24 @@ struct lifecycle_options
     std::chrono::milliseconds shutdown_grace{5'000};
 };
 
+/// Target selection by token (spec §4).
+struct token_options
+{
+    std::string plugin;     ///< --token-plugin (Python's names); empty: one fixed target
+    std::string source;     ///< --token-source
+    bool from_host = false; ///< --host-token: the token is the Host header's name
+    /// Longest wait for a token store (HTTP API, Redis) before the client gets 504.
+    std::chrono::milliseconds lookup_timeout{5'000};
+};
+
+/// Who may connect (spec §4).
+struct auth_options
+{
+    std::string plugin; ///< --auth-plugin (Python's names); empty: everyone
+    std::string source; ///< --auth-source
+    bool web = false;   ///< --web-auth: web requests are checked too
+};
+
 /// Everything `run()` needs, filled by the CLI and checked by `validate()`.
 struct settings
 {
@@ -101,6 +119,8 @@ struct settings
     /// --unix-target PATH: the target is a unix socket instead of `target`.
     std::string unix_target;
     lifecycle_options lifecycle;
+    token_options tokens;
+    auth_options auth;
     bool verbose = false;
     bool traffic = false;
     bool prefer_ipv6 = false;

@@ -26,6 +26,9 @@ enum class error
 
     // base64 (RFC 4648 §4)
     bad_base64,
+
+    // token stores: a target that is not "host:port"
+    bad_target,
 };
 
 /// Groups of `error` that callers branch on.

@@ -1,10 +1,12 @@
 #pragma once
 
+#include "websockify/auth/auth_plugin.hpp"
 #include "websockify/config/config.hpp"
 #include "websockify/net/asio.hpp"
 #include "websockify/server/session_tracker.hpp"
 #include "websockify/tls/context_holder.hpp"
 #include "websockify/tls/target_context.hpp"
+#include "websockify/token_plugins/token_plugin.hpp"
 #include "websockify/web/options.hpp"
 
 #include <memory>
@@ -24,6 +26,10 @@ struct shared_state
     std::optional<web::options> web;
     /// Live connections and the lifecycle events they watch; never null.
     session_tracker* sessions = nullptr;
+    /// Set with --token-plugin: maps each session's token to its target.
+    std::unique_ptr<token_plugins::token_plugin> tokens;
+    /// Set with --auth-plugin: decides who may open a session (and, --web-auth, get files).
+    std::unique_ptr<auth::auth_plugin> auth;
     /// Set with --ssl-target: the client context for targets (built from `settings`).
     std::shared_ptr<asio::ssl::context> target_tls = tls::make_target_context(settings.target_tls);
 };
