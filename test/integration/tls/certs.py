@@ -25,7 +25,7 @@ class TestPki:
                  "-subj", "/CN=websockify test CA", cwd=d)
         self._issue("server", "/CN=localhost",
                     "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1")
-        self._issue("client", "/CN=test client", "extendedKeyUsage=clientAuth")
+        self._issue("client", "/CN=test-client", "extendedKeyUsage=clientAuth")
         with open(os.path.join(d, "combined.pem"), "w") as out:
             for name in ("server.pem", "server.key"):
                 with open(os.path.join(d, name)) as part:
