@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh test
 
 status=0
-for preset in dev asan; do
+# fuzz: the libFuzzer targets (clang), each fuzzed briefly from its seed corpus.
+for preset in dev asan fuzz; do
     echo "=== preset $preset"
     cmake --workflow --preset "$preset" || status=1
 done
