@@ -5,11 +5,15 @@ set -euo pipefail
 
 mode=${1:-build}
 build_packages=(cmake ninja-build ccache g++ pkg-config
-                libasio-dev libssl-dev libcli11-dev libspdlog-dev libgtest-dev)
+                libasio-dev libssl-dev libcli11-dev libspdlog-dev libgtest-dev
+                libcurl4-openssl-dev libhiredis-dev nlohmann-json3-dev)
 # libclang-rt-14-dev holds libFuzzer and the sanitizer runtimes for clang (the fuzz preset); clang
 # only recommends it, and recommends are not installed here.
 test_packages=(python3 python3-websockets python3-websocket curl openssl socat procps telnetd-ssl
-               clang clang-tidy clang-format libclang-rt-14-dev)
+               redis-server
+               clang clang-tidy clang-format libclang-rt-14-dev
+               # the browser tests (test/browser): Chromium, the servers behind the pages, noVNC
+               chromium fonts-dejavu-core ngircd xvfb x11vnc x11-xserver-utils novnc)
 
 packages=("${build_packages[@]}")
 if [[ $mode == test ]]; then
@@ -35,4 +39,7 @@ fi
 if [[ $mode == test ]]; then
     # Node test clients, pinned by the lockfile.
     (cd "$(dirname "$0")/../test/integration/node" && npm ci --no-audit --no-fund --loglevel=error)
+    # xterm.js for web/wstelnet.html, and playwright-core for the browser tests.
+    (cd "$(dirname "$0")/../web" && npm ci --no-audit --no-fund --loglevel=error)
+    (cd "$(dirname "$0")/../test/browser" && npm ci --no-audit --no-fund --loglevel=error)
 fi

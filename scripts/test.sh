@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh test
+# Chromium is installed above: a browser test that cannot start it is a failure here, not a skip.
+export WEBSOCKIFY_REQUIRE_BROWSER=1
 
 status=0
 # fuzz: the libFuzzer targets (clang), each fuzzed briefly from its seed corpus.
