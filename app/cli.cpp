@@ -26,7 +26,6 @@ struct pending_option
 
 constexpr std::array pending_options{
     pending_option{"--record", "record sessions to FILE.[session_number]", true},
-    pending_option{"--heartbeat", "send a ping to the client every INTERVAL seconds", true},
     pending_option{"--log-file", "write logs to FILE", true},
     pending_option{"--syslog", "log to syslog SERVER (/dev/log or host:port)", true},
     pending_option{"--legacy-syslog", "use the old syslog format", false},
@@ -377,6 +376,18 @@ command_line parse_command_line(int argc, char** argv)
     cli.add_flag("--web-auth", settings.auth.web,
                  "also authenticate web requests (needs --auth-plugin and --web)");
 
+    double heartbeat_seconds = 0;
+    double session_idle_seconds = 0;
+    cli.add_option("--heartbeat", heartbeat_seconds,
+                   "send a ping to the client every INTERVAL seconds (0: never)")
+        ->check(CLI::NonNegativeNumber);
+    cli.add_option("--heartbeat-misses", settings.heartbeat_misses,
+                   "with --heartbeat: close a client silent for this many intervals (default 3)")
+        ->check(CLI::Range(1U, 1000U));
+    cli.add_option("--session-idle-timeout", session_idle_seconds,
+                   "close a session with no data either way for SECONDS (0: never)")
+        ->check(CLI::NonNegativeNumber);
+
     std::vector<std::pair<std::string, CLI::Option*>> pending;
     std::vector<std::string> pending_values(pending_options.size());
     for (std::size_t i = 0; i < pending_options.size(); ++i)
@@ -439,6 +450,8 @@ command_line parse_command_line(int argc, char** argv)
         tokens.source = target_config;
     }
     tokens.lookup_timeout = from_seconds(lookup_timeout_seconds);
+    settings.heartbeat = from_seconds(heartbeat_seconds);
+    settings.session_idle_timeout = from_seconds(session_idle_seconds);
     if (!parse_file_mode(unix_listen_mode, settings.unix_listen_mode))
     {
         return exit_with(usage_error);

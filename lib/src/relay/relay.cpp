@@ -2,10 +2,12 @@
 
 #include "websockify/codec/base64.hpp"
 #include "websockify/net/graceful_close.hpp"
+#include "websockify/net/with_timeout.hpp"
 #include "websockify/relay/frame_writer.hpp"
 #include "websockify/ws/frame_decoder.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <optional>
 #include <vector>
 
@@ -24,6 +26,8 @@ enum class pump_stop
     target_closed,
     target_failed,
     server_going_away,
+    client_silent, ///< --heartbeat: no answer to pings for several intervals
+    session_idle,  ///< --session-idle-timeout: no data either way
 };
 
 struct pump_end
@@ -37,6 +41,10 @@ struct pump_end
 constexpr std::string_view target_closed_reason = "Target closed";
 constexpr std::string_view target_failed_reason = "Target connection failed";
 constexpr std::string_view going_away_reason = "Going Away";
+constexpr std::string_view silent_reason = "No answer to pings";
+constexpr std::string_view idle_reason = "Session idle timeout";
+
+using std::chrono::steady_clock;
 
 template <class Stream, class Target> struct session
 {
@@ -49,6 +57,9 @@ template <class Stream, class Target> struct session
     ws::frame_decoder decoder;
     std::uint64_t from_client = 0;
     std::uint64_t to_client = 0;
+    /// For --heartbeat (anything from the client proves it alive) and --session-idle-timeout.
+    steady_clock::time_point last_from_client = steady_clock::now();
+    steady_clock::time_point last_data = steady_clock::now();
 };
 
 /// Target-bound bytes decoded from one client read, written together in one gather write.
@@ -136,6 +147,7 @@ net::awaitable<pump_end> client_to_target(session<Stream, Target>& s,
             }
             log::traffic('}');
             filled = n;
+            s.last_from_client = steady_clock::now();
         }
         std::span<std::byte> input(buffer.data(), filled);
         filled = 0;
@@ -177,6 +189,10 @@ net::awaitable<pump_end> client_to_target(session<Stream, Target>& s,
             }
         }
         // Data that preceded a close or a violation in the same read is still delivered.
+        if (!batch.empty())
+        {
+            s.last_data = steady_clock::now();
+        }
         if (!co_await write_to_target(s, batch))
         {
             co_return pump_end{pump_stop::target_failed,
@@ -218,6 +234,7 @@ net::awaitable<pump_end> target_to_client(session<Stream, Target>& s)
         }
         log::traffic('{');
         s.to_client += n;
+        s.last_data = steady_clock::now();
         const auto chunk = std::span<const std::byte>(buffer).first(n);
         bool sent = false;
         if (s.mode == ws::subprotocol::base64)
@@ -237,13 +254,62 @@ net::awaitable<pump_end> target_to_client(session<Stream, Target>& s)
     }
 }
 
-/// The server stops: ends the relay like a third pump, so `||` cancels both real pumps.
-net::awaitable<pump_end> wait_for_going_away(net::event& going_away)
+pump_end end_with(pump_stop why, ws::close_code code, std::string_view reason)
 {
-    co_await going_away.wait();
-    co_return pump_end{pump_stop::server_going_away,
-                       static_cast<std::uint16_t>(ws::close_code::going_away),
-                       std::string(going_away_reason)};
+    return pump_end{why, static_cast<std::uint16_t>(code), std::string(reason)};
+}
+
+/// The third party in the relay's `||`: ends the session when the server stops (1001 Going
+/// Away), when --heartbeat finds the client dead, or after --session-idle-timeout.
+template <class Stream, class Target>
+net::awaitable<pump_end> watch_session(session<Stream, Target>& s, net::event& going_away)
+{
+    const auto heartbeat = s.settings.heartbeat;
+    const auto idle_limit = s.settings.session_idle_timeout;
+    if (heartbeat.count() == 0 && idle_limit.count() == 0)
+    {
+        co_await going_away.wait();
+        co_return end_with(pump_stop::server_going_away, ws::close_code::going_away,
+                           going_away_reason);
+    }
+    const auto silent_limit = heartbeat * s.settings.heartbeat_misses;
+    asio::steady_timer tick(co_await asio::this_coro::executor);
+    std::uint32_t pings = 0;
+    for (;;)
+    {
+        const auto now = steady_clock::now();
+        if (idle_limit.count() > 0 && now - s.last_data >= idle_limit)
+        {
+            co_return end_with(pump_stop::session_idle, ws::close_code::going_away, idle_reason);
+        }
+        if (heartbeat.count() > 0 && now - s.last_from_client >= silent_limit)
+        {
+            co_return end_with(pump_stop::client_silent, ws::close_code::going_away, silent_reason);
+        }
+        auto next = steady_clock::time_point::max();
+        if (heartbeat.count() > 0)
+        {
+            next = std::min(next, now + heartbeat);
+        }
+        if (idle_limit.count() > 0)
+        {
+            next = std::min(next, s.last_data + idle_limit);
+        }
+        tick.expires_at(next);
+        co_await (going_away.wait() || tick.async_wait(net::use_tuple));
+        if (going_away.is_set())
+        {
+            co_return end_with(pump_stop::server_going_away, ws::close_code::going_away,
+                               going_away_reason);
+        }
+        if (heartbeat.count() > 0)
+        {
+            // A client that does not read must not stall the watch: the ping gets one interval.
+            ++pings;
+            const auto payload = std::as_bytes(std::span(&pings, 1));
+            co_await net::with_timeout(s.writer.send(ws::opcode::ping, payload), heartbeat);
+        }
+    }
 }
 
 closed_by side_of(pump_stop why)
@@ -258,6 +324,8 @@ closed_by side_of(pump_stop why)
         return closed_by::target;
     case pump_stop::client_broke_protocol:
     case pump_stop::server_going_away:
+    case pump_stop::client_silent:
+    case pump_stop::session_idle:
         break;
     }
     return closed_by::server;
@@ -299,7 +367,7 @@ relay(Stream& client, Target& target, ws::subprotocol mode, std::span<const std:
     // `||` returns when the first pump returns and cancels the other; only then does the close
     // sequence run, so no pump is alive while it writes.
     auto ended = co_await (client_to_target(s, already_read) || target_to_client(s) ||
-                           wait_for_going_away(going_away));
+                           watch_session(s, going_away));
     pump_end end = std::visit([](pump_end& e) { return std::move(e); }, ended);
 
     relay_outcome outcome{.close_code = end.code,
@@ -322,7 +390,8 @@ relay(Stream& client, Target& target, ws::subprotocol mode, std::span<const std:
         co_return outcome;
     }
     // The client's own code is echoed (RFC 6455 §5.5.1); 1005 becomes an empty close payload.
-    co_await s.writer.send_close(end.code, end.reason);
+    // Bounded: a client that stopped reading must not keep the session alive.
+    co_await net::with_timeout(s.writer.send_close(end.code, end.reason), settings.close_timeout);
     co_await net::graceful_close(client, settings.close_timeout);
     co_return outcome;
 }

@@ -221,9 +221,13 @@ net::awaitable<result<net::stream_socket>> connect_to_target(const token::target
     {
         co_return co_await net::connect_unix(where.unix_path, settings.connect_timeout);
     }
+    // A local: connect_target keeps a reference to it across suspensions, and gcc 12 does not
+    // keep temporaries of a co_await expression alive reliably.
+    const auto endpoint = tcp_endpoint(where);
     // A wrapped program may be restarting: its port is refused briefly, so retry a while.
-    co_return co_await net::connect_target(tcp_endpoint(where), settings.connect_timeout,
-                                           wrap::connect_retry_window(settings));
+    auto connected = co_await net::connect_target(endpoint, settings.connect_timeout,
+                                                  wrap::connect_retry_window(settings));
+    co_return connected;
 }
 
 /// Python's wording: "connecting to: host:port" or "connecting to: unix socket PATH".

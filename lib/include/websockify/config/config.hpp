@@ -147,6 +147,12 @@ struct settings
     std::chrono::milliseconds connect_timeout{10'000};
     /// After we send a close frame, how long we wait for the client's close reply.
     std::chrono::milliseconds close_timeout{2'000};
+    /// --heartbeat: a ping to the client this often; zero means none.
+    std::chrono::milliseconds heartbeat{0};
+    /// With --heartbeat: a client silent for this many intervals is closed as dead.
+    unsigned heartbeat_misses = 3;
+    /// --session-idle-timeout: a session with no data either way for this long is closed.
+    std::chrono::milliseconds session_idle_timeout{0};
 };
 
 /// `[source_addr:]source_port` as Python websockify takes it; `[::1]:80` for IPv6.
