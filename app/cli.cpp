@@ -25,7 +25,6 @@ struct pending_option
 };
 
 constexpr std::array pending_options{
-    pending_option{"--record", "record sessions to FILE.[session_number]", true},
     pending_option{"--log-file", "write logs to FILE", true},
     pending_option{"--syslog", "log to syslog SERVER (/dev/log or host:port)", true},
     pending_option{"--legacy-syslog", "use the old syslog format", false},
@@ -376,6 +375,9 @@ command_line parse_command_line(int argc, char** argv)
     cli.add_flag("--web-auth", settings.auth.web,
                  "also authenticate web requests (needs --auth-plugin and --web)");
 
+    cli.add_option("--record", settings.record,
+                   "record each WebSocket session to FILE.<connection number>, in the format "
+                   "of noVNC's playback page");
     double heartbeat_seconds = 0;
     double session_idle_seconds = 0;
     cli.add_option("--heartbeat", heartbeat_seconds,

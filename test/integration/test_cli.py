@@ -46,7 +46,7 @@ def missing_target():
 
 def pending_option_not_supported_yet():
     # A Python option whose feature has not landed yet: recognised, refused clearly.
-    result = expect_usage_error("--record", "x", "127.0.0.1:0", "127.0.0.1:5900")
+    result = expect_usage_error("--log-file", "x", "127.0.0.1:0", "127.0.0.1:5900")
     assert "not supported yet" in result.stderr, f"expected 'not supported yet': {result}"
 
 

@@ -57,6 +57,7 @@ template <class Stream, class Target> struct session
     ws::frame_decoder decoder;
     std::uint64_t from_client = 0;
     std::uint64_t to_client = 0;
+    recording::session_recording* recording = nullptr;
     /// For --heartbeat (anything from the client proves it alive) and --session-idle-timeout.
     steady_clock::time_point last_from_client = steady_clock::now();
     steady_clock::time_point last_data = steady_clock::now();
@@ -76,12 +77,30 @@ struct target_batch
     bool empty() const { return slices.empty() && decoded.empty(); }
 };
 
+void record_batch(recording::session_recording& recording, const target_batch& batch)
+{
+    if (!batch.decoded.empty())
+    {
+        recording.add(record::direction::from_client, batch.decoded);
+        return;
+    }
+    for (const auto& slice : batch.slices)
+    {
+        recording.add(record::direction::from_client,
+                      std::span(static_cast<const std::byte*>(slice.data()), slice.size()));
+    }
+}
+
 template <class Stream, class Target>
 net::awaitable<bool> write_to_target(session<Stream, Target>& s, const target_batch& batch)
 {
     if (batch.empty())
     {
         co_return true;
+    }
+    if (s.recording != nullptr)
+    {
+        record_batch(*s.recording, batch);
     }
     auto [ec, written] =
         batch.decoded.empty()
@@ -236,6 +255,10 @@ net::awaitable<pump_end> target_to_client(session<Stream, Target>& s)
         s.to_client += n;
         s.last_data = steady_clock::now();
         const auto chunk = std::span<const std::byte>(buffer).first(n);
+        if (s.recording != nullptr)
+        {
+            s.recording->add(record::direction::to_client, chunk);
+        }
         bool sent = false;
         if (s.mode == ws::subprotocol::base64)
         {
@@ -350,7 +373,8 @@ std::string_view to_string(closed_by side) noexcept
 template <class Stream, class Target>
 net::awaitable<relay_outcome>
 relay(Stream& client, Target& target, ws::subprotocol mode, std::span<const std::byte> already_read,
-      const config::settings& settings, const log::connection_log& log, net::event& going_away)
+      const config::settings& settings, const log::connection_log& log, net::event& going_away,
+      recording::session_recording* recording)
 {
     session<Stream, Target> s{client,
                               target,
@@ -363,6 +387,7 @@ relay(Stream& client, Target& target, ws::subprotocol mode, std::span<const std:
                                   .require_mask = true,
                                   .validate_text_utf8 = true,
                               })};
+    s.recording = recording;
 
     // `||` returns when the first pump returns and cancels the other; only then does the close
     // sequence run, so no pump is alive while it writes.
@@ -410,16 +435,20 @@ using plain = net::stream_socket;
 using secure = net::tls_stream;
 template net::awaitable<relay_outcome> relay(plain&, plain&, ws::subprotocol,
                                              std::span<const std::byte>, const config::settings&,
-                                             const log::connection_log&, net::event&);
+                                             const log::connection_log&, net::event&,
+                                             recording::session_recording*);
 template net::awaitable<relay_outcome> relay(plain&, secure&, ws::subprotocol,
                                              std::span<const std::byte>, const config::settings&,
-                                             const log::connection_log&, net::event&);
+                                             const log::connection_log&, net::event&,
+                                             recording::session_recording*);
 template net::awaitable<relay_outcome> relay(secure&, plain&, ws::subprotocol,
                                              std::span<const std::byte>, const config::settings&,
-                                             const log::connection_log&, net::event&);
+                                             const log::connection_log&, net::event&,
+                                             recording::session_recording*);
 template net::awaitable<relay_outcome> relay(secure&, secure&, ws::subprotocol,
                                              std::span<const std::byte>, const config::settings&,
-                                             const log::connection_log&, net::event&);
+                                             const log::connection_log&, net::event&,
+                                             recording::session_recording*);
 
 template net::awaitable<void> refuse_session<net::stream_socket>(net::stream_socket&, std::uint16_t,
                                                                  std::string_view,

@@ -230,6 +230,19 @@ net::awaitable<result<net::stream_socket>> connect_to_target(const token::target
     co_return connected;
 }
 
+/// --record: FILE.<n>, n the connection's number; null without --record or on failure.
+std::unique_ptr<recording::session_recording> open_recording(const shared_state& state,
+                                                             const log::connection_log& log)
+{
+    if (state.recorder == nullptr)
+    {
+        return nullptr;
+    }
+    const auto path = state.settings.record + "." + std::to_string(log.id());
+    log.info("record", "opening record file: " + path, {{"file", path}});
+    return state.recorder->open(path);
+}
+
 /// Python's wording: "connecting to: host:port" or "connecting to: unix socket PATH".
 std::string target_name(const token::target& where)
 {
@@ -424,12 +437,14 @@ net::awaitable<void> serve_upgrade(Stream& client, const shared_state& state,
         co_return;
     }
     log_upgrade(log, scheme_line, upgrade->target, mode);
+    const auto recording = open_recording(state, log);
     const auto early_bytes = std::as_bytes(std::span(read.rest));
     co_await relay_to_target(client, state, log, *admitted.target,
                              [&](auto& target)
                              {
                                  return relay::relay(client, target, mode, early_bytes, settings,
-                                                     log, state.sessions->going_away());
+                                                     log, state.sessions->going_away(),
+                                                     recording.get());
                              });
 }
 

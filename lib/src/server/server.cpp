@@ -282,10 +282,20 @@ std::unique_ptr<wrap::supervisor> prepare_wrap(const asio::any_io_executor& exec
     return program;
 }
 
+/// An io_context that can destroy its pending work on demand. Connections cut at the end of
+/// a drain are coroutine frames still queued in it; they refer to the session tracker, the
+/// shared state and the recorder, so they must go before those do, not in ~io_context.
+class server_context : public asio::io_context
+{
+public:
+    using asio::io_context::io_context;
+    void destroy_pending_work() { shutdown(); }
+};
+
 /// Everything after the optional detach: listen, start the program, serve, stop.
 int serve(config::settings effective, process::daemon_link* daemon)
 {
-    asio::io_context io(1);
+    server_context io(1);
     // Taken before a wrapped program starts, so that a stop signal never leaves it orphaned.
     asio::signal_set signals(io, SIGINT, SIGTERM);
     // SIGHUP reloads (it would otherwise terminate a daemon whose terminal went away).
@@ -295,6 +305,11 @@ int serve(config::settings effective, process::daemon_link* daemon)
     const auto program = prepare_wrap(io.get_executor(), effective);
 
     session_tracker sessions(io.get_executor());
+    std::optional<recording::record_writer> recorder;
+    if (!effective.record.empty())
+    {
+        recorder.emplace();
+    }
     std::optional<asio::thread_pool> token_workers;
     if (!effective.tokens.plugin.empty())
     {
@@ -306,7 +321,8 @@ int serve(config::settings effective, process::daemon_link* daemon)
         load_web(effective),
         &sessions,
         load_token_plugin(effective, io.get_executor(), token_workers ? &*token_workers : nullptr),
-        load_auth_plugin(effective)};
+        load_auth_plugin(effective),
+        recorder ? &*recorder : nullptr};
     auto acceptor = open_configured_listener(io.get_executor(), effective);
     std::optional<net::unix_socket_file> socket_file;
     if (!effective.unix_listen.empty())
@@ -344,6 +360,7 @@ int serve(config::settings effective, process::daemon_link* daemon)
                        io.stop();
                    });
     io.run();
+    io.destroy_pending_work();
     return status;
 }
 

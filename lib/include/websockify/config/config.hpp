@@ -119,6 +119,8 @@ struct settings
     /// --unix-target PATH: the target is a unix socket instead of `target`.
     std::string unix_target;
     lifecycle_options lifecycle;
+    /// --record FILE: each WebSocket session is recorded to FILE.<connection number>.
+    std::string record;
     token_options tokens;
     auth_options auth;
     bool verbose = false;

@@ -3,6 +3,7 @@
 #include "websockify/auth/auth_plugin.hpp"
 #include "websockify/config/config.hpp"
 #include "websockify/net/asio.hpp"
+#include "websockify/recording/record_writer.hpp"
 #include "websockify/server/session_tracker.hpp"
 #include "websockify/tls/context_holder.hpp"
 #include "websockify/tls/target_context.hpp"
@@ -30,6 +31,8 @@ struct shared_state
     std::unique_ptr<token_plugins::token_plugin> tokens;
     /// Set with --auth-plugin: decides who may open a session (and, --web-auth, get files).
     std::unique_ptr<auth::auth_plugin> auth;
+    /// Set with --record: writes session recordings off the server thread.
+    recording::record_writer* recorder = nullptr;
     /// Set with --ssl-target: the client context for targets (built from `settings`).
     std::shared_ptr<asio::ssl::context> target_tls = tls::make_target_context(settings.target_tls);
 };
