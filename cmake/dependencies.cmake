@@ -3,6 +3,12 @@ find_package(Threads REQUIRED)
 find_package(OpenSSL 3 REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(CLI11 REQUIRED)
+# Token stores: libcurl (BaseTokenAPI, JSONTokenApi), hiredis (TokenRedis; Debian ships only a
+# pkg-config file for it) and nlohmann-json (JWT claims, JSON answers).
+find_package(CURL REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
+find_package(nlohmann_json 3 REQUIRED)
 
 # Debian's standalone Asio ships no CMake package, so we describe it ourselves.
 find_path(ASIO_INCLUDE_DIR asio.hpp REQUIRED)

@@ -15,10 +15,12 @@ template <class Function>
 net::awaitable<std::invoke_result_t<Function&>> run_blocking(asio::thread_pool& pool, Function work)
 {
     using result_type = std::invoke_result_t<Function&>;
-    co_return co_await asio::co_spawn(
-        pool.get_executor(),
-        [work = std::move(work)]() mutable -> net::awaitable<result_type> { co_return work(); },
-        asio::use_awaitable);
+    // Named, not a temporary in the co_await expression: gcc 12 destroys such temporaries twice
+    // (GCC PR 99576). Callers must likewise pass `work` as a named object, not a temporary.
+    auto on_worker = [work = std::move(work)]() mutable -> net::awaitable<result_type>
+    { co_return work(); };
+    co_return co_await asio::co_spawn(pool.get_executor(), std::move(on_worker),
+                                      asio::use_awaitable);
 }
 
 } // namespace websockify::token_plugins

@@ -1,0 +1,64 @@
+// JWTTokenApi: the token itself is a signed JWT naming the target, so a lookup is only a
+// signature check (tens of microseconds) and runs on the server thread.
+#include "websockify/net/listener.hpp"
+#include "websockify/token/jwt.hpp"
+#include "websockify/token_plugins/plugins.hpp"
+
+#include <fstream>
+#include <sstream>
+
+namespace websockify::token_plugins
+{
+namespace
+{
+
+token::jwt_key load_key_file(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+    {
+        throw net::startup_error("JWTTokenApi key file '" + path + "' cannot be read");
+    }
+    std::stringstream contents;
+    contents << in.rdbuf();
+    auto key = token::load_jwt_key(contents.str());
+    if (!key)
+    {
+        throw net::startup_error("JWTTokenApi key file '" + path + "': " + key.error().message());
+    }
+    return std::move(*key);
+}
+
+lookup_result verify(const token::jwt_key& key, const std::string& token)
+{
+    auto where = token::verify_jwt(token, key, std::chrono::system_clock::now());
+    if (!where)
+    {
+        return lookup_result::fail(failure_kind::invalid_token, where.error().message());
+    }
+    return lookup_result::success(std::move(*where));
+}
+
+class jwt_plugin final : public token_plugin
+{
+public:
+    explicit jwt_plugin(token::jwt_key key) : key_(std::move(key)) {}
+
+    net::awaitable<lookup_result> lookup(std::string token) override
+    {
+        co_return verify(key_, token);
+    }
+
+private:
+    token::jwt_key key_;
+};
+
+} // namespace
+
+std::unique_ptr<token_plugin> make_jwt_plugin(const std::string& source,
+                                              const plugin_context& /*context*/)
+{
+    return std::make_unique<jwt_plugin>(load_key_file(source));
+}
+
+} // namespace websockify::token_plugins
