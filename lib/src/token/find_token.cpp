@@ -1,19 +1,11 @@
 #include "websockify/token/find_token.hpp"
 
+#include "websockify/token/trim.hpp"
+
 namespace websockify::token
 {
 namespace
 {
-
-std::string_view trim(std::string_view text)
-{
-    const auto first = text.find_first_not_of(" \t");
-    if (first == std::string_view::npos)
-    {
-        return {};
-    }
-    return text.substr(first, text.find_last_not_of(" \t") - first + 1);
-}
 
 } // namespace
 

@@ -2,6 +2,7 @@
 
 #include "websockify/codec/base64.hpp"
 #include "websockify/token/json_target.hpp"
+#include "websockify/token/trim.hpp"
 
 #include <algorithm>
 #include <array>
@@ -132,17 +133,6 @@ bool is_p256(EVP_PKEY* key)
     }
     const std::string_view name(group.data(), length);
     return name == "prime256v1" || name == "P-256";
-}
-
-std::string_view trim(std::string_view text)
-{
-    constexpr std::string_view blanks = " \t\r\n";
-    const auto first = text.find_first_not_of(blanks);
-    if (first == std::string_view::npos)
-    {
-        return {};
-    }
-    return text.substr(first, text.find_last_not_of(blanks) - first + 1);
 }
 
 // --- signatures -----------------------------------------------------------------------------

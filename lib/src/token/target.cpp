@@ -1,22 +1,13 @@
 #include "websockify/token/target.hpp"
 
+#include "websockify/token/trim.hpp"
+
 #include <charconv>
 
 namespace websockify::token
 {
 namespace
 {
-
-std::string_view trim(std::string_view text)
-{
-    constexpr std::string_view blanks = " \t\r\n";
-    const auto first = text.find_first_not_of(blanks);
-    if (first == std::string_view::npos)
-    {
-        return {};
-    }
-    return text.substr(first, text.find_last_not_of(blanks) - first + 1);
-}
 
 } // namespace
 

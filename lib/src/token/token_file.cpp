@@ -1,22 +1,13 @@
 #include "websockify/token/token_file.hpp"
 
+#include "websockify/token/trim.hpp"
+
 namespace websockify::token
 {
 namespace
 {
 
 constexpr std::string_view unix_prefix = "unix_socket:";
-
-std::string_view trim(std::string_view text)
-{
-    constexpr std::string_view blanks = " \t\r\n\v\f";
-    const auto first = text.find_first_not_of(blanks);
-    if (first == std::string_view::npos)
-    {
-        return {};
-    }
-    return text.substr(first, text.find_last_not_of(blanks) - first + 1);
-}
 
 /// The separator is ':' followed by whitespace, as Python's re.split(':\s', ...) sees it.
 std::size_t find_separator(std::string_view line)
