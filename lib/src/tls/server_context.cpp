@@ -50,13 +50,14 @@ std::string load_failure(const std::string& path, std::string_view marker, std::
         return "the file contains no PEM " + std::string(what);
     }
     auto reason = openssl_reason(e);
-    const bool decrypt_failed = reason.find("decrypt") != std::string::npos ||
-                                reason.find("cipherfinal") != std::string::npos ||
-                                reason.find("password") != std::string::npos;
-    if (decrypt_failed && head.find("ENCRYPTED") != std::string::npos)
+    // A wrong password usually fails the padding check ("bad decrypt"), but about one time in
+    // 256 the garbage pads correctly and only the ASN.1 decoder objects ("wrong tag"). Either
+    // way, for an encrypted key the likely cause is the password.
+    if (head.find("ENCRYPTED") != std::string::npos)
     {
         return "cannot decrypt it: wrong or missing password (--key-password-file, "
-               "WEBSOCKIFY_KEY_PASSWORD or --key-password)";
+               "WEBSOCKIFY_KEY_PASSWORD or --key-password); OpenSSL says: " +
+               reason;
     }
     return reason;
 }
