@@ -1,5 +1,7 @@
 #include "cli.hpp"
 
+#include "websockify/token/allow_list.hpp"
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdlib>
@@ -180,6 +182,11 @@ std::string conflicting_options(const config::settings& settings, bool wraps_pro
     {
         return "--token-source and --host-token need --token-plugin";
     }
+    if (tokens.plugin.empty() && (!tokens.allow_targets.empty() || tokens.cache_ttl.count() > 0))
+    {
+        return "--allow-target and --token-cache-ttl need --token-plugin (the command line's "
+               "own target is always allowed)";
+    }
     if (!tokens.plugin.empty() && !settings.unix_target.empty())
     {
         return "--token-plugin and --unix-target both choose the target; give one";
@@ -205,6 +212,21 @@ std::string conflicting_options(const config::settings& settings, bool wraps_pro
                "--inetd, --unix-listen, --unix-target and --token-plugin";
     }
     return {};
+}
+
+/// --allow-target rules are checked here so that a typo stops startup with exit 2.
+bool check_allow_targets(const std::vector<std::string>& rules)
+{
+    try
+    {
+        (void)token::target_allow_list::parse(rules);
+        return true;
+    }
+    catch (const std::invalid_argument& e)
+    {
+        fail(e.what());
+        return false;
+    }
 }
 
 /// --unix-listen-mode: octal like chmod's (e.g. 600, 0660).
@@ -369,6 +391,15 @@ command_line parse_command_line(int argc, char** argv)
     cli.add_option("--token-lookup-timeout", lookup_timeout_seconds,
                    "seconds a token store (HTTP API, Redis) may take to answer (default 5)")
         ->check(CLI::PositiveNumber);
+    double token_cache_seconds = 0;
+    cli.add_option("--token-cache-ttl", token_cache_seconds,
+                   "seconds a token's target is reused without asking the store again "
+                   "(default 0: ask every time)")
+        ->check(CLI::NonNegativeNumber);
+    cli.add_option("--allow-target", tokens.allow_targets,
+                   "targets a token may lead to (repeatable): 10.0.0.0/8:5900-5999, "
+                   "[fd00::]/8, vnc1.lan:5901, *:5900, unix:/run/vnc; default: any")
+        ->allow_extra_args(false);
     cli.add_option("--auth-plugin", settings.auth.plugin,
                    "authenticate clients: BasicHTTPAuth, ExpectOrigin, ClientCertCNAuth");
     cli.add_option("--auth-source", settings.auth.source, "argument of the auth plugin");
@@ -452,6 +483,11 @@ command_line parse_command_line(int argc, char** argv)
         tokens.source = target_config;
     }
     tokens.lookup_timeout = from_seconds(lookup_timeout_seconds);
+    tokens.cache_ttl = from_seconds(token_cache_seconds);
+    if (!check_allow_targets(tokens.allow_targets))
+    {
+        return exit_with(usage_error);
+    }
     settings.heartbeat = from_seconds(heartbeat_seconds);
     settings.session_idle_timeout = from_seconds(session_idle_seconds);
     if (!parse_file_mode(unix_listen_mode, settings.unix_listen_mode))

@@ -34,6 +34,42 @@ std::vector<tcp::endpoint> loopback_endpoints(std::uint16_t port)
             tcp::endpoint(asio::ip::address_v6::loopback(), port)};
 }
 
+/// One pass over the addresses; those `allowed` rejects are skipped.
+awaitable<result<stream_socket>> connect_any(const std::vector<tcp::endpoint>& endpoints,
+                                             steady_clock::duration timeout,
+                                             const endpoint_filter* allowed)
+{
+    const auto executor = co_await asio::this_coro::executor;
+    std::error_code last = asio::error::host_not_found;
+    bool refused = false;
+    for (const auto& endpoint : endpoints)
+    {
+        if (allowed != nullptr && !(*allowed)(endpoint))
+        {
+            continue;
+        }
+        tcp::socket socket(executor);
+        auto connected = co_await with_timeout(socket.async_connect(endpoint, use_tuple), timeout);
+        if (!connected)
+        {
+            last = asio::error::timed_out;
+            continue;
+        }
+        if (auto [ec] = *connected; ec)
+        {
+            last = ec;
+            refused = refused || ec == asio::error::connection_refused;
+            continue;
+        }
+        asio::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+        co_return stream_socket(std::move(socket));
+    }
+    co_return refused ? std::error_code(asio::error::connection_refused) : last;
+}
+
+} // namespace
+
 awaitable<result<std::vector<tcp::endpoint>>> resolve_target(const config::endpoint& target,
                                                              steady_clock::duration timeout)
 {
@@ -63,40 +99,10 @@ awaitable<result<std::vector<tcp::endpoint>>> resolve_target(const config::endpo
     co_return endpoints;
 }
 
-/// One pass over the addresses.
-awaitable<result<stream_socket>> connect_any(const std::vector<tcp::endpoint>& endpoints,
-                                             steady_clock::duration timeout)
-{
-    const auto executor = co_await asio::this_coro::executor;
-    std::error_code last = asio::error::host_not_found;
-    bool refused = false;
-    for (const auto& endpoint : endpoints)
-    {
-        tcp::socket socket(executor);
-        auto connected = co_await with_timeout(socket.async_connect(endpoint, use_tuple), timeout);
-        if (!connected)
-        {
-            last = asio::error::timed_out;
-            continue;
-        }
-        if (auto [ec] = *connected; ec)
-        {
-            last = ec;
-            refused = refused || ec == asio::error::connection_refused;
-            continue;
-        }
-        asio::error_code ignored;
-        socket.set_option(tcp::no_delay(true), ignored);
-        co_return stream_socket(std::move(socket));
-    }
-    co_return refused ? std::error_code(asio::error::connection_refused) : last;
-}
-
-} // namespace
-
 awaitable<result<stream_socket>> connect_target(const config::endpoint& target,
                                                 steady_clock::duration timeout,
-                                                steady_clock::duration retry_window)
+                                                steady_clock::duration retry_window,
+                                                const endpoint_filter* allowed)
 {
     auto endpoints = co_await resolve_target(target, timeout);
     if (!endpoints)
@@ -108,7 +114,7 @@ awaitable<result<stream_socket>> connect_target(const config::endpoint& target,
     std::chrono::milliseconds next_pause = first_retry_pause;
     for (;;)
     {
-        auto connected = co_await connect_any(*endpoints, timeout);
+        auto connected = co_await connect_any(*endpoints, timeout, allowed);
         const auto now = steady_clock::now();
         if (connected || connected.error() != asio::error::connection_refused || now >= give_up)
         {

@@ -1,6 +1,7 @@
 #include "websockify/server/admission.hpp"
 
 #include "websockify/http/response.hpp"
+#include "websockify/server/target_policy.hpp"
 #include "websockify/token/find_token.hpp"
 
 namespace websockify::server
@@ -132,6 +133,12 @@ net::awaitable<admission> admit_session(const http::request_head& request,
         const int status = status_for(found.failure.kind);
         log_token_refused(log, *token, status, found.failure.detail);
         co_return refuse(status, client_reason(found.failure.kind));
+    }
+    const auto disallowed = co_await target_refusal(*found.found, state);
+    if (disallowed)
+    {
+        log_token_refused(log, *token, 403, *disallowed);
+        co_return refuse(403, "target not allowed");
     }
     co_return admitted(*found.found);
 }

@@ -11,6 +11,7 @@
 #include "websockify/relay/hixie_relay.hpp"
 #include "websockify/relay/relay.hpp"
 #include "websockify/server/admission.hpp"
+#include "websockify/server/target_policy.hpp"
 #include "websockify/tls/client_certificate.hpp"
 #include "websockify/web/serve.hpp"
 #include "websockify/wrap/program_target.hpp"
@@ -213,20 +214,24 @@ auth::client_identity identity_of(net::tls_stream& stream)
     return auth::client_identity{tls::verified_client_cn(stream)};
 }
 
-/// TCP (with retries while a wrapped program restarts) or a unix socket.
+/// TCP (with retries while a wrapped program restarts) or a unix socket. A host name admitted
+/// by --allow-target through its addresses connects only to allowed addresses.
 net::awaitable<result<net::stream_socket>> connect_to_target(const token::target& where,
-                                                             const config::settings& settings)
+                                                             const shared_state& state)
 {
+    const auto& settings = state.settings;
     if (where.is_unix())
     {
         co_return co_await net::connect_unix(where.unix_path, settings.connect_timeout);
     }
-    // A local: connect_target keeps a reference to it across suspensions, and gcc 12 does not
+    // Locals: connect_target keeps references to them across suspensions, and gcc 12 does not
     // keep temporaries of a co_await expression alive reliably.
     const auto endpoint = tcp_endpoint(where);
+    const auto filter = connect_filter(where, state);
+    const auto* allowed = filter ? &*filter : nullptr;
     // A wrapped program may be restarting: its port is refused briefly, so retry a while.
     auto connected = co_await net::connect_target(endpoint, settings.connect_timeout,
-                                                  wrap::connect_retry_window(settings));
+                                                  wrap::connect_retry_window(settings), allowed);
     co_return connected;
 }
 
@@ -261,7 +266,7 @@ net::awaitable<void> relay_to_target(Stream& client, const shared_state& state,
     const auto started = steady_clock::now();
     const auto target_text = target_name(where);
     log_connecting(log, target_text);
-    auto target = co_await connect_to_target(where, settings);
+    auto target = co_await connect_to_target(where, state);
     if (!target)
     {
         log_connect_failed(log, target_text, target.error());

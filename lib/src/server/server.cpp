@@ -15,7 +15,7 @@
 #include "websockify/server/stop_triggers.hpp"
 #include "websockify/tls/certificate_watch.hpp"
 #include "websockify/tls/server_context.hpp"
-#include "websockify/token_plugins/token_plugin.hpp"
+#include "websockify/token_plugins/plugins.hpp"
 #include "websockify/wrap/find_rebind_library.hpp"
 #include "websockify/wrap/free_loopback_port.hpp"
 #include "websockify/wrap/program_target.hpp"
@@ -137,8 +137,13 @@ load_token_plugin(const config::settings& settings, const asio::any_io_executor&
         return nullptr;
     }
     const token_plugins::plugin_context context{executor, workers, settings.tokens.lookup_timeout};
-    return token_plugins::make_token_plugin(settings.tokens.plugin, settings.tokens.source,
-                                            context);
+    auto plugin =
+        token_plugins::make_token_plugin(settings.tokens.plugin, settings.tokens.source, context);
+    if (settings.tokens.cache_ttl.count() > 0)
+    {
+        return token_plugins::with_cache(std::move(plugin), settings.tokens.cache_ttl);
+    }
+    return plugin;
 }
 
 std::unique_ptr<auth::auth_plugin> load_auth_plugin(const config::settings& settings)

@@ -6,10 +6,6 @@
 
 namespace websockify::token
 {
-namespace
-{
-
-} // namespace
 
 result<target> parse_target(std::string_view text)
 {

@@ -366,8 +366,73 @@ def lookup_latency_medians():
                 results[f"JWTTokenApi {alg}"] = median_ms(server, token)
     for name, ms in results.items():
         print(f"  {name:30s} median handshake {ms:6.2f} ms over {LATENCY_ROUNDS}")
-    slowest = max(results.values())
-    assert slowest < 100, f"a median handshake took {slowest:.1f} ms"
+    # Figures for the issue notes, not a timed assertion: speed belongs to bench/.
+    assert len(results) == 6 and all(ms > 0 for ms in results.values()), results
+
+
+# --- --token-cache-ttl -----------------------------------------------------------------------
+
+async def api_cache_reuses_found_targets():
+    with SourceTarget(b"alpha") as a, SourceTarget(b"beta") as b, \
+            TokenApi({"tok": ("127.0.0.1", a.port)}) as api, \
+            token_server("BaseTokenAPI", api.url("plain"), "--token-cache-ttl", "1") as server:
+        for _ in range(3):
+            assert await first_bytes(server, "tok") == b"alpha"
+        assert api.paths.count("/plain/tok") == 1, f"store asked {api.paths}"
+        # Refusals are not cached: a token added to the store works at once.
+        expect_status(server, "late", 404)
+        expect_status(server, "late", 404)
+        assert api.paths.count("/plain/late") == 2, api.paths
+        # After the TTL the store is asked again and its new answer used.
+        api.targets["tok"] = ("127.0.0.1", b.port)
+        deadline = time.monotonic() + 10
+        while await first_bytes(server, "tok") != b"beta":
+            assert time.monotonic() < deadline, "the cached target never expired"
+            await asyncio.sleep(0.05)  # polling the expiry, bounded by the deadline
+        assert api.paths.count("/plain/tok") >= 2
+
+
+# --- --allow-target --------------------------------------------------------------------------
+
+async def allow_target_limits_where_tokens_lead():
+    with SourceTarget(b"alpha") as a, SourceTarget(b"beta") as b, \
+            TokenApi({"inside": ("127.0.0.1", a.port), "other_port": ("127.0.0.1", b.port),
+                      "by_name": ("localhost", a.port), "metadata": ("169.254.169.254", 80),
+                      "mapped": ("::ffff:127.0.0.1", b.port)}) as api:
+        with token_server("BaseTokenAPI", api.url("plain"),
+                          "--allow-target", f"127.0.0.0/8:{a.port}",
+                          "--allow-target", "10.0.0.0/8") as server:
+            assert await first_bytes(server, "inside") == b"alpha"
+            # A name passes through its addresses (localhost is 127.0.0.1 and ::1).
+            assert await first_bytes(server, "by_name") == b"alpha"
+            for token in ("other_port", "metadata", "mapped"):
+                expect_status(server, token, 403)
+                server.wait_for_log(rf"token '{token}' refused \(403\): target .* --allow-target")
+    # A name allowed only through [::1] must never be connected to over 127.0.0.1, where the
+    # target listens: the session is upgraded and then closed 1011, the bytes never arrive.
+    with SourceTarget(b"alpha") as a, TokenApi({"by_name": ("localhost", a.port)}) as api, \
+            token_server("BaseTokenAPI", api.url("plain"), "--allow-target", "[::1]") as server:
+        ws = await websockets.connect(f"ws://127.0.0.1:{server.port}{token_path('by_name')}",
+                                      open_timeout=5, close_timeout=5, ping_interval=None)
+        try:
+            await asyncio.wait_for(ws.recv(), 5)
+            raise AssertionError("reached a target outside --allow-target")
+        except websockets.ConnectionClosed:
+            assert ws.close_code == 1011, ws.close_code
+        server.wait_for_log(r"Failed to connect to localhost:")
+
+
+def allow_target_rules_checked_at_startup():
+    for args, expected in (
+            (["--token-plugin", "TokenFile", "--token-source", "/dev/null",
+              "--allow-target", "10.0.0.0/33"], "prefix length"),
+            (["--token-plugin", "TokenFile", "--token-source", "/dev/null",
+              "--allow-target", "10.0.0.1:99999"], "ports"),
+            (["--allow-target", "10.0.0.0/8", "127.0.0.1:9"], "need --token-plugin")):
+        result = run_cli(*args, "127.0.0.1:0")
+        lines = result.stderr_lines()
+        assert result.code == 2 and len(lines) == 1 and expected in lines[0], \
+            f"{args}: exit {result.code}, stderr {lines}"
 
 
 run_cases({
@@ -387,4 +452,7 @@ run_cases({
     "redis_restarted_mid_run": redis_restarted_mid_run,
     "redis_hung_is_504": redis_hung_is_504,
     "lookup_latency_medians": lookup_latency_medians,
+    "api_cache_reuses_found_targets": api_cache_reuses_found_targets,
+    "allow_target_limits_where_tokens_lead": allow_target_limits_where_tokens_lead,
+    "allow_target_rules_checked_at_startup": allow_target_rules_checked_at_startup,
 })

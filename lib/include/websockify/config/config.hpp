@@ -96,6 +96,11 @@ struct token_options
     bool from_host = false; ///< --host-token: the token is the Host header's name
     /// Longest wait for a token store (HTTP API, Redis) before the client gets 504.
     std::chrono::milliseconds lookup_timeout{5'000};
+    /// --token-cache-ttl: a found target is reused this long without asking the store again;
+    /// zero (the default) asks on every connection.
+    std::chrono::milliseconds cache_ttl{0};
+    /// --allow-target rules (token/allow_list.hpp); empty: a token may lead anywhere.
+    std::vector<std::string> allow_targets;
 };
 
 /// Who may connect (spec §4).

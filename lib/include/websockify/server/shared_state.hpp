@@ -7,6 +7,7 @@
 #include "websockify/server/session_tracker.hpp"
 #include "websockify/tls/context_holder.hpp"
 #include "websockify/tls/target_context.hpp"
+#include "websockify/token/allow_list.hpp"
 #include "websockify/token_plugins/token_plugin.hpp"
 #include "websockify/web/options.hpp"
 
@@ -35,6 +36,9 @@ struct shared_state
     recording::record_writer* recorder = nullptr;
     /// Set with --ssl-target: the client context for targets (built from `settings`).
     std::shared_ptr<asio::ssl::context> target_tls = tls::make_target_context(settings.target_tls);
+    /// --allow-target: where tokens may lead (checked by the CLI, so parsing cannot fail here).
+    token::target_allow_list allowed_targets =
+        token::target_allow_list::parse(settings.tokens.allow_targets);
 };
 
 } // namespace websockify::server

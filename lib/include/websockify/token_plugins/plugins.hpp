@@ -35,3 +35,15 @@ std::unique_ptr<token_plugin> make_redis_plugin(const std::string& source,
                                                 const plugin_context& context);
 
 } // namespace websockify::token_plugins
+
+namespace websockify::token_plugins
+{
+
+/// --token-cache-ttl: `inner` behind a cache of found targets, each reused for `ttl`. Only
+/// successes are kept (a refused token is asked again, so a token added to the store works at
+/// once); at most `max_entries` are held, so a flood of distinct tokens cannot grow memory.
+std::unique_ptr<token_plugin> with_cache(std::unique_ptr<token_plugin> inner,
+                                         std::chrono::milliseconds ttl,
+                                         std::size_t max_entries = 10'000);
+
+} // namespace websockify::token_plugins
