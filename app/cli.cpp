@@ -296,6 +296,15 @@ command_line parse_command_line(int argc, char** argv)
         ->check(CLI::IsMember({"human", "json"}));
     cli.add_option("--max-message-size", settings.max_message_size,
                    "largest WebSocket message accepted from a client, in bytes (0: no limit)");
+    cli.add_flag("--compress", settings.compression.enabled,
+                 "permessage-deflate (RFC 7692) with clients that offer it");
+    cli.add_option("--compress-level", settings.compression.level,
+                   "with --compress: zlib level, 1 (fastest) to 9 (smallest), default 1")
+        ->check(CLI::Range(1, 9));
+    cli.add_option("--compress-max-window-bits", settings.compression.max_window_bits,
+                   "with --compress: largest LZ77 window, 9 to 15 (default 15); smaller "
+                   "windows use less memory per session")
+        ->check(CLI::Range(9, 15));
     cli.add_flag("--libserver", libserver, "accepted for compatibility and ignored");
 
     auto& tls = settings.tls;

@@ -9,6 +9,8 @@ find_package(CURL REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
 find_package(nlohmann_json 3 REQUIRED)
+# permessage-deflate (RFC 7692, --compress).
+find_package(ZLIB REQUIRED)
 
 # Debian's standalone Asio ships no CMake package, so we describe it ourselves.
 find_path(ASIO_INCLUDE_DIR asio.hpp REQUIRED)

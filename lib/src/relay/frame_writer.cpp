@@ -7,6 +7,8 @@ namespace websockify::relay
 namespace
 {
 
+constexpr std::byte rsv1_bit{0x40};
+
 /// Frees the one-slot channel however the write ends. A pump cancelled by `||` while runnable
 /// gets an exception from its next co_await (Asio's throw_if_cancelled default); without this
 /// guard the lock stayed taken and the close sequence waited on it forever.
@@ -40,7 +42,8 @@ frame_writer<Stream>::frame_writer(Stream& client)
 }
 
 template <class Stream>
-net::awaitable<bool> frame_writer<Stream>::send(ws::opcode op, std::span<const std::byte> payload)
+net::awaitable<bool> frame_writer<Stream>::send(ws::opcode op, std::span<const std::byte> payload,
+                                                bool compressed)
 {
     if (broken_)
     {
@@ -53,6 +56,10 @@ net::awaitable<bool> frame_writer<Stream>::send(ws::opcode op, std::span<const s
     const lock_release release(lock_);
     std::array<std::byte, ws::max_frame_header_size> header{};
     const auto header_size = ws::encode_frame_header(header, op, payload.size());
+    if (compressed)
+    {
+        header[0] |= rsv1_bit; // RFC 7692 §6: RSV1 marks a compressed message
+    }
     const std::array<asio::const_buffer, 2> frame{
         net::as_buffer(std::span<const std::byte>(header).first(header_size)),
         net::as_buffer(payload)};

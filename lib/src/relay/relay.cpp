@@ -5,6 +5,8 @@
 #include "websockify/net/with_timeout.hpp"
 #include "websockify/relay/frame_writer.hpp"
 #include "websockify/ws/frame_decoder.hpp"
+#include "websockify/ws/message_deflater.hpp"
+#include "websockify/ws/message_inflater.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -61,6 +63,11 @@ template <class Stream, class Target> struct session
     /// For --heartbeat (anything from the client proves it alive) and --session-idle-timeout.
     steady_clock::time_point last_from_client = steady_clock::now();
     steady_clock::time_point last_data = steady_clock::now();
+    /// permessage-deflate (RFC 7692), when negotiated: our compressor for the target's bytes,
+    /// and the client's messages inflated, with the UTF-8 check of compressed text messages.
+    std::optional<ws::message_deflater> deflater{};
+    std::optional<ws::message_inflater> inflater{};
+    codec::utf8_validator inflated_text{};
 };
 
 /// Target-bound bytes decoded from one client read, written together in one gather write.
@@ -146,6 +153,89 @@ std::optional<pump_end> collect_data(ws::subprotocol mode, const ws::frame_event
     return std::nullopt;
 }
 
+// Ends of a compressed message, built outside the coroutine below (gcc 12 and braced
+// initialisers in coroutines).
+pump_end invalid_compressed_data(std::string_view reason)
+{
+    return pump_end{pump_stop::client_broke_protocol,
+                    static_cast<std::uint16_t>(ws::close_code::invalid_payload),
+                    std::string(reason)};
+}
+
+pump_end inflated_message_too_big()
+{
+    return pump_end{pump_stop::client_broke_protocol,
+                    static_cast<std::uint16_t>(ws::close_code::message_too_big), "message too big"};
+}
+
+pump_end target_write_failed()
+{
+    return pump_end{pump_stop::target_failed,
+                    static_cast<std::uint16_t>(ws::close_code::internal_error),
+                    std::string(target_failed_reason)};
+}
+
+/// A data event of a permessage-deflate session. Uncompressed messages are copied into the
+/// batch; compressed ones are inflated a buffer at a time, and each full buffer goes to the
+/// target before more is inflated, so a session holds at most one buffer of inflated bytes
+/// whatever the message's size (RFC 7692 §7.2.2; over --max-message-size: 1009).
+template <class Stream, class Target>
+net::awaitable<std::optional<pump_end>>
+collect_deflate_data(session<Stream, Target>& s, const ws::frame_event& event, target_batch& batch)
+{
+    if (!event.compressed)
+    {
+        // Into `decoded` too, so that the bytes keep their order with inflated ones.
+        batch.decoded.insert(batch.decoded.end(), event.payload.begin(), event.payload.end());
+        co_return std::nullopt;
+    }
+    const bool text = event.message_type == ws::opcode::text;
+    const std::size_t buffer_size = std::max<std::size_t>(s.settings.buffer_size, 1);
+    s.inflater->feed(event.payload, event.message_complete);
+    for (;;)
+    {
+        if (batch.decoded.size() >= buffer_size)
+        {
+            if (!co_await write_to_target(s, batch))
+            {
+                co_return target_write_failed();
+            }
+            s.last_data = steady_clock::now();
+            batch.clear();
+        }
+        const std::size_t before = batch.decoded.size();
+        const auto status = s.inflater->inflate(batch.decoded, buffer_size - before);
+        const auto inflated = std::span<const std::byte>(batch.decoded).subspan(before);
+        // RFC 6455 §8.1 applies to the inflated text, checked as it comes out.
+        if (text && !s.inflated_text.feed(inflated))
+        {
+            co_return invalid_compressed_data("invalid UTF-8 in a text message");
+        }
+        switch (status)
+        {
+        case ws::inflate_status::output_full:
+            continue;
+        case ws::inflate_status::message_too_big:
+            co_return inflated_message_too_big();
+        case ws::inflate_status::corrupt_data:
+            co_return invalid_compressed_data("invalid compressed data");
+        case ws::inflate_status::need_input:
+            break;
+        }
+        break;
+    }
+    if (text && event.message_complete)
+    {
+        // A code point cut off by the end of the message is as invalid as a bad byte.
+        if (!s.inflated_text.complete())
+        {
+            co_return invalid_compressed_data("invalid UTF-8 in a text message");
+        }
+        s.inflated_text.reset();
+    }
+    co_return std::nullopt;
+}
+
 template <class Stream, class Target>
 net::awaitable<pump_end> client_to_target(session<Stream, Target>& s,
                                           std::span<const std::byte> already_read)
@@ -182,7 +272,14 @@ net::awaitable<pump_end> client_to_target(session<Stream, Target>& s,
                 input = {};
                 break;
             case ws::frame_event_kind::data:
-                stop = collect_data(s.mode, event, base64, batch);
+                if (s.inflater)
+                {
+                    stop = co_await collect_deflate_data(s, event, batch);
+                }
+                else
+                {
+                    stop = collect_data(s.mode, event, base64, batch);
+                }
                 break;
             case ws::frame_event_kind::control:
                 if (event.control_type == ws::opcode::ping)
@@ -264,6 +361,12 @@ net::awaitable<pump_end> target_to_client(session<Stream, Target>& s)
         {
             const auto text = codec::base64_encode(chunk);
             sent = co_await s.writer.send(ws::opcode::text, std::as_bytes(std::span(text)));
+        }
+        else if (s.deflater)
+        {
+            // Each read from the target becomes one compressed message (RFC 7692 §7.2.1).
+            const auto compressed = s.deflater->compress(chunk);
+            sent = co_await s.writer.send(ws::opcode::binary, compressed, true);
         }
         else
         {
@@ -354,6 +457,27 @@ closed_by side_of(pump_stop why)
     return closed_by::server;
 }
 
+/// Built outside the coroutine: gcc 12 miscompiles braced initialisers inside coroutines.
+ws::decoder_options client_frame_rules(const config::settings& settings, bool compressed)
+{
+    return ws::decoder_options{
+        .max_message_size = settings.max_message_size,
+        .require_mask = true,
+        .validate_text_utf8 = true,
+        .allow_compressed = compressed,
+    };
+}
+
+/// The zlib streams of a permessage-deflate session, sized by the agreed parameters.
+template <class Stream, class Target>
+void start_compression(session<Stream, Target>& s, const ws::deflate_params& agreed)
+{
+    s.deflater.emplace(s.settings.compression.level, agreed.server_max_window_bits,
+                       agreed.server_no_context_takeover);
+    s.inflater.emplace(agreed.client_max_window_bits, agreed.client_no_context_takeover,
+                       s.settings.max_message_size);
+}
+
 } // namespace
 
 std::string_view to_string(closed_by side) noexcept
@@ -374,20 +498,21 @@ template <class Stream, class Target>
 net::awaitable<relay_outcome>
 relay(Stream& client, Target& target, ws::subprotocol mode, std::span<const std::byte> already_read,
       const config::settings& settings, const log::connection_log& log, net::event& going_away,
-      recording::session_recording* recording)
+      recording::session_recording* recording, std::optional<ws::deflate_params> compression)
 {
-    session<Stream, Target> s{client,
-                              target,
-                              mode,
-                              settings,
-                              log,
-                              frame_writer<Stream>(client),
-                              ws::frame_decoder(ws::decoder_options{
-                                  .max_message_size = settings.max_message_size,
-                                  .require_mask = true,
-                                  .validate_text_utf8 = true,
-                              })};
+    session<Stream, Target> s{
+        client,
+        target,
+        mode,
+        settings,
+        log,
+        frame_writer<Stream>(client),
+        ws::frame_decoder(client_frame_rules(settings, compression.has_value()))};
     s.recording = recording;
+    if (compression)
+    {
+        start_compression(s, *compression);
+    }
 
     // `||` returns when the first pump returns and cancels the other; only then does the close
     // sequence run, so no pump is alive while it writes.
@@ -436,19 +561,23 @@ using secure = net::tls_stream;
 template net::awaitable<relay_outcome> relay(plain&, plain&, ws::subprotocol,
                                              std::span<const std::byte>, const config::settings&,
                                              const log::connection_log&, net::event&,
-                                             recording::session_recording*);
+                                             recording::session_recording*,
+                                             std::optional<ws::deflate_params>);
 template net::awaitable<relay_outcome> relay(plain&, secure&, ws::subprotocol,
                                              std::span<const std::byte>, const config::settings&,
                                              const log::connection_log&, net::event&,
-                                             recording::session_recording*);
+                                             recording::session_recording*,
+                                             std::optional<ws::deflate_params>);
 template net::awaitable<relay_outcome> relay(secure&, plain&, ws::subprotocol,
                                              std::span<const std::byte>, const config::settings&,
                                              const log::connection_log&, net::event&,
-                                             recording::session_recording*);
+                                             recording::session_recording*,
+                                             std::optional<ws::deflate_params>);
 template net::awaitable<relay_outcome> relay(secure&, secure&, ws::subprotocol,
                                              std::span<const std::byte>, const config::settings&,
                                              const log::connection_log&, net::event&,
-                                             recording::session_recording*);
+                                             recording::session_recording*,
+                                             std::optional<ws::deflate_params>);
 
 template net::awaitable<void> refuse_session<net::stream_socket>(net::stream_socket&, std::uint16_t,
                                                                  std::string_view,

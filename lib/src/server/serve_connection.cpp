@@ -18,7 +18,9 @@
 #include "websockify/ws/frame.hpp"
 #include "websockify/ws/handshake.hpp"
 #include "websockify/ws/hixie.hpp"
+#include "websockify/ws/permessage_deflate.hpp"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 
@@ -294,6 +296,35 @@ net::awaitable<void> relay_to_target(Stream& client, const shared_state& state,
     log_session_closed(log, target_text, outcome, steady_clock::now() - started);
 }
 
+/// --compress: permessage-deflate (RFC 7692) for RFC 6455 sessions that offer it, except in
+/// base64 mode, whose text frames already cost a third more and are not worth compressing.
+std::optional<ws::deflate_params> agree_compression(const config::settings& settings,
+                                                    const http::request_head& head,
+                                                    ws::subprotocol mode)
+{
+    if (!settings.compression.enabled || mode == ws::subprotocol::base64)
+    {
+        return std::nullopt;
+    }
+    return ws::negotiate_permessage_deflate(ws::extension_offers(head),
+                                            settings.compression.max_window_bits);
+}
+
+/// The Sec-WebSocket-Extensions value of the 101; empty when nothing was agreed.
+std::string extensions_answer(const std::optional<ws::deflate_params>& agreed)
+{
+    return agreed ? ws::format_deflate_response(*agreed) : std::string();
+}
+
+void log_compression(const log::connection_log& log, const std::string& extensions)
+{
+    if (!extensions.empty())
+    {
+        log.info("compression", log.peer() + ": Sec-WebSocket-Extensions: " + extensions,
+                 {{"extensions", extensions}});
+    }
+}
+
 /// The 2010 drafts (--hixie): draft 76 proves the handshake with 8 bytes after the head.
 template <class Stream>
 net::awaitable<void> serve_hixie(Stream& client, const http::request_head& head, std::string rest,
@@ -434,7 +465,9 @@ net::awaitable<void> serve_upgrade(Stream& client, const shared_state& state,
         co_return;
     }
     const auto mode = ws::choose_subprotocol(upgrade->protocols);
-    const auto response = ws::format_upgrade_response(*upgrade, mode);
+    const auto compression = agree_compression(settings, *head, mode);
+    const auto extensions = extensions_answer(compression);
+    const auto response = ws::format_upgrade_response(*upgrade, mode, extensions);
     if (auto [ec, n] = co_await asio::async_write(client, asio::buffer(response), net::use_tuple);
         ec)
     {
@@ -442,6 +475,7 @@ net::awaitable<void> serve_upgrade(Stream& client, const shared_state& state,
         co_return;
     }
     log_upgrade(log, scheme_line, upgrade->target, mode);
+    log_compression(log, extensions);
     const auto recording = open_recording(state, log);
     const auto early_bytes = std::as_bytes(std::span(read.rest));
     co_await relay_to_target(client, state, log, *admitted.target,
@@ -449,7 +483,7 @@ net::awaitable<void> serve_upgrade(Stream& client, const shared_state& state,
                              {
                                  return relay::relay(client, target, mode, early_bytes, settings,
                                                      log, state.sessions->going_away(),
-                                                     recording.get());
+                                                     recording.get(), compression);
                              });
 }
 

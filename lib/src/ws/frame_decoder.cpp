@@ -19,7 +19,8 @@ namespace
 //   len7 0..125: the payload length; 126: a 16-bit length follows; 127: a 64-bit length
 //   follows, whose most significant bit must be 0.
 constexpr std::uint8_t fin_bit = 0x80;
-constexpr std::uint8_t rsv_bits = 0x70;
+constexpr std::uint8_t rsv1_bit = 0x40;
+constexpr std::uint8_t rsv2_rsv3_bits = 0x30;
 constexpr std::uint8_t opcode_bits = 0x0F;
 constexpr std::uint8_t mask_bit = 0x80;
 constexpr std::uint8_t length_bits = 0x7F;
@@ -154,8 +155,11 @@ bool frame_decoder::check_first_bytes() noexcept
     frame_fin_ = (b0 & fin_bit) != 0;
     frame_masked_ = (b1 & mask_bit) != 0;
 
-    // RFC 6455 §5.2: no extension is negotiated, so any RSV bit fails the connection.
-    if ((b0 & rsv_bits) != 0)
+    frame_rsv1_ = (b0 & rsv1_bit) != 0;
+
+    // RFC 6455 §5.2: a reserved bit that no negotiated extension defines fails the connection;
+    // permessage-deflate defines RSV1 (RFC 7692 §6).
+    if ((b0 & rsv2_rsv3_bits) != 0 || (frame_rsv1_ && !options_.allow_compressed))
     {
         return fail(close_code::protocol_error, "reserved bits set");
     }
@@ -164,6 +168,11 @@ bool frame_decoder::check_first_bytes() noexcept
         return fail(close_code::protocol_error, "reserved opcode");
     }
     frame_opcode_ = static_cast<opcode>(op);
+    // RFC 7692 §6.1: RSV1 belongs on the first frame of a data message only.
+    if (frame_rsv1_ && (is_control(frame_opcode_) || frame_opcode_ == opcode::continuation))
+    {
+        return fail(close_code::protocol_error, "RSV1 set outside a message's first frame");
+    }
     if (is_control(frame_opcode_))
     {
         // RFC 6455 §5.5: control frames are never fragmented and carry at most 125 bytes.
@@ -244,6 +253,7 @@ bool frame_decoder::finish_header() noexcept
     {
         message_open_ = true;
         message_type_ = frame_opcode_;
+        message_compressed_ = frame_rsv1_;
         message_size_ = 0;
         utf8_.reset();
     }
@@ -274,43 +284,50 @@ frame_event frame_decoder::deliver_data(std::span<std::byte> input, std::size_t&
     pos += n;
 
     // RFC 6455 §8.1: fail as soon as the text can no longer be valid, not at the message end.
-    if (message_type_ == opcode::text && options_.validate_text_utf8 && !utf8_.feed(chunk))
+    if (checks_utf8() && !utf8_.feed(chunk))
     {
         fail(close_code::invalid_payload, "invalid UTF-8 in a text message");
         return failed_event(pos);
     }
     if (frame_remaining_ != 0)
     {
-        return frame_event{.kind = frame_event_kind::data,
-                           .consumed = pos,
-                           .message_type = message_type_,
-                           .payload = chunk};
+        return data_event(chunk, pos, false);
     }
     state_ = state::header;
     if (frame_fin_)
     {
         return end_message(chunk, pos);
     }
-    return frame_event{.kind = frame_event_kind::data,
-                       .consumed = pos,
-                       .message_type = message_type_,
-                       .payload = chunk};
+    return data_event(chunk, pos, false);
 }
 
 frame_event frame_decoder::end_message(std::span<std::byte> chunk, std::size_t consumed) noexcept
 {
     message_open_ = false;
     // A code point cut off by the end of the message is as invalid as a bad byte.
-    if (message_type_ == opcode::text && options_.validate_text_utf8 && !utf8_.complete())
+    if (checks_utf8() && !utf8_.complete())
     {
         fail(close_code::invalid_payload, "invalid UTF-8 in a text message");
         return failed_event(consumed);
     }
+    return data_event(chunk, consumed, true);
+}
+
+frame_event frame_decoder::data_event(std::span<std::byte> chunk, std::size_t consumed,
+                                      bool complete) const noexcept
+{
     return frame_event{.kind = frame_event_kind::data,
                        .consumed = consumed,
                        .message_type = message_type_,
                        .payload = chunk,
-                       .message_complete = true};
+                       .message_complete = complete,
+                       .compressed = message_compressed_};
+}
+
+bool frame_decoder::checks_utf8() const noexcept
+{
+    // A compressed message's text exists only after inflating, where the caller checks it.
+    return message_type_ == opcode::text && options_.validate_text_utf8 && !message_compressed_;
 }
 
 frame_event frame_decoder::collect_control(std::span<std::byte> input, std::size_t& pos) noexcept

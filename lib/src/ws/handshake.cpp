@@ -184,7 +184,8 @@ subprotocol choose_subprotocol(const std::vector<std::string>& offered) noexcept
     return subprotocol::none;
 }
 
-std::string format_upgrade_response(const upgrade_request& request, subprotocol chosen)
+std::string format_upgrade_response(const upgrade_request& request, subprotocol chosen,
+                                    std::string_view extensions)
 {
     http::response r;
     r.status = 101;
@@ -194,6 +195,10 @@ std::string format_upgrade_response(const upgrade_request& request, subprotocol 
     if (chosen != subprotocol::none)
     {
         r.headers.push_back({"Sec-WebSocket-Protocol", std::string(to_string(chosen))});
+    }
+    if (!extensions.empty())
+    {
+        r.headers.push_back({"Sec-WebSocket-Extensions", std::string(extensions)});
     }
     return http::format_response(r);
 }

@@ -17,9 +17,11 @@ template <class Stream> class frame_writer
 public:
     explicit frame_writer(Stream& client);
 
-    /// Writes one unfragmented frame (header and payload in one gather write).
+    /// Writes one unfragmented frame (header and payload in one gather write); `compressed`
+    /// sets RSV1 for a permessage-deflate payload (RFC 7692 §6).
     /// False when the client stream failed or the write was cancelled.
-    net::awaitable<bool> send(ws::opcode op, std::span<const std::byte> payload);
+    net::awaitable<bool> send(ws::opcode op, std::span<const std::byte> payload,
+                              bool compressed = false);
 
     /// Sends close(code, reason) unless an interrupted write left a partial frame on the wire.
     net::awaitable<bool> send_close(std::uint16_t code, std::string_view reason);

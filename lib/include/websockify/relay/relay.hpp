@@ -6,8 +6,10 @@
 #include "websockify/net/event.hpp"
 #include "websockify/recording/record_writer.hpp"
 #include "websockify/ws/handshake.hpp"
+#include "websockify/ws/permessage_deflate.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -38,13 +40,15 @@ struct relay_outcome
 /// --ssl-target) until either side ends,
 /// or `going_away` is set (the server stops: the client gets 1001 "Going Away"), then runs the
 /// RFC 6455 §7 close sequence. `already_read` holds client bytes that arrived with the request
-/// head. With `recording` (--record), every relayed byte is recorded. Never throws for peer
-/// behaviour.
+/// head. With `recording` (--record), every relayed byte is recorded. With `compression` (the
+/// agreed permessage-deflate parameters, never in base64 mode), messages to the client are
+/// compressed and RSV1 messages from it inflated (RFC 7692). Never throws for peer behaviour.
 template <class Stream, class Target>
 net::awaitable<relay_outcome>
 relay(Stream& client, Target& target, ws::subprotocol mode, std::span<const std::byte> already_read,
       const config::settings& settings, const log::connection_log& log, net::event& going_away,
-      recording::session_recording* recording = nullptr);
+      recording::session_recording* recording = nullptr,
+      std::optional<ws::deflate_params> compression = std::nullopt);
 
 /// Sends close(code, reason) on a freshly upgraded stream that will never be relayed, e.g.
 /// when the target cannot be reached (1011), then closes the stream.

@@ -21,6 +21,9 @@ struct decoder_options
     bool require_mask = true;
     /// Text messages are checked incrementally across fragments; invalid fails with 1007 (§8.1).
     bool validate_text_utf8 = true;
+    /// permessage-deflate was negotiated (RFC 7692 §6): RSV1 marks a compressed message on its
+    /// first frame. Its text is then left to the caller to check, after inflating.
+    bool allow_compressed = false;
 };
 
 enum class frame_event_kind
@@ -44,6 +47,8 @@ struct frame_event
     std::span<std::byte> payload{};
     /// data: this chunk ends the message (its FIN frame is fully delivered).
     bool message_complete = false;
+    /// data: the message is compressed (RSV1 on its first frame, RFC 7692 §6).
+    bool compressed = false;
     /// control: ping, pong or close.
     opcode control_type = opcode::ping;
     /// failed: the close code to send.
@@ -89,6 +94,9 @@ private:
     frame_event collect_control(std::span<std::byte> input, std::size_t& pos) noexcept;
     frame_event finish_control(std::size_t consumed) noexcept;
     frame_event end_message(std::span<std::byte> chunk, std::size_t consumed) noexcept;
+    frame_event data_event(std::span<std::byte> chunk, std::size_t consumed,
+                           bool complete) const noexcept;
+    bool checks_utf8() const noexcept;
     bool fail(close_code code, std::string_view reason) noexcept;
     frame_event failed_event(std::size_t consumed) const noexcept;
 
@@ -104,6 +112,7 @@ private:
     opcode frame_opcode_ = opcode::binary;
     bool frame_fin_ = false;
     bool frame_masked_ = false;
+    bool frame_rsv1_ = false;
     mask_key mask_{};
     std::uint64_t frame_remaining_ = 0;
     std::uint64_t frame_offset_ = 0;
@@ -111,6 +120,7 @@ private:
     // The data message in progress: open from its first frame until its FIN frame is delivered.
     bool message_open_ = false;
     opcode message_type_ = opcode::binary;
+    bool message_compressed_ = false;
     std::uint64_t message_size_ = 0;
     codec::utf8_validator utf8_;
 

@@ -53,9 +53,11 @@ std::string make_accept_key(std::string_view client_key);
 /// §11.5). Unknown extra protocols never cause a failure, unlike in Python websockify.
 subprotocol choose_subprotocol(const std::vector<std::string>& offered) noexcept;
 
-/// RFC 6455 §4.2.2 101 Switching Protocols with Upgrade, Connection, Sec-WebSocket-Accept, and
-/// Sec-WebSocket-Protocol when chosen != none.
-std::string format_upgrade_response(const upgrade_request& request, subprotocol chosen);
+/// RFC 6455 §4.2.2 101 Switching Protocols with Upgrade, Connection, Sec-WebSocket-Accept,
+/// Sec-WebSocket-Protocol when chosen != none, and Sec-WebSocket-Extensions when `extensions`
+/// (the agreed extensions, e.g. from format_deflate_response) is not empty.
+std::string format_upgrade_response(const upgrade_request& request, subprotocol chosen,
+                                    std::string_view extensions = {});
 
 /// A complete HTTP error response for a failed upgrade: status_for(ec), the error's message as
 /// body text, "Sec-WebSocket-Version: 13" on 426 (RFC 6455 §4.4) and "Allow: GET" on 405
