@@ -16,6 +16,8 @@ namespace
 {
 
 constexpr int usage_error = 2;
+/// More connections than any machine carries: a bound that also catches "-1" read as 2^64-1.
+constexpr std::size_t max_connection_count = 10'000'000;
 
 /// Python websockify options whose feature has not landed yet. They are recognised so that
 /// users get a clear message instead of "unknown option".
@@ -343,7 +345,25 @@ command_line parse_command_line(int argc, char** argv)
                  "do not check the --ssl-target certificate (as Python websockify did)");
     double handshake_seconds = 10;
     cli.add_option("--handshake-timeout", handshake_seconds,
-                   "seconds a client has for its TLS handshake and request head (default 10)")
+                   "seconds a client has from connecting until its request head is complete, TLS "
+                   "handshake included (default 10)")
+        ->check(CLI::PositiveNumber);
+    cli.add_option("--max-connections", settings.max_connections,
+                   "open connections at most; more are refused with 503 (default: what the "
+                   "file descriptor limit allows)")
+        ->check(CLI::Range(std::size_t{0}, max_connection_count));
+    cli.add_option("--max-connections-per-ip", settings.max_connections_per_ip,
+                   "open connections from one client address at most (default 0: no limit)")
+        ->check(CLI::Range(std::size_t{0}, max_connection_count));
+    cli.add_option("--max-head-size", settings.max_head_size,
+                   "largest HTTP request head in bytes; larger ones get 431 (default 16384)")
+        ->check(CLI::Range(std::size_t{256}, std::size_t{1} << 20U));
+    cli.add_option("--buffer-size", settings.buffer_size,
+                   "bytes read at a time from either side of a session (default 65536)")
+        ->check(CLI::Range(std::size_t{1024}, std::size_t{16} << 20U));
+    double connect_seconds = 10;
+    cli.add_option("--connect-timeout", connect_seconds,
+                   "seconds to connect to each target address (default 10)")
         ->check(CLI::PositiveNumber);
 
     std::string wrap_mode = "exit";
@@ -521,6 +541,7 @@ command_line parse_command_line(int argc, char** argv)
     }
     settings.log = log_format == "json" ? config::log_format::json : config::log_format::human;
     settings.handshake_timeout = from_seconds(handshake_seconds);
+    settings.connect_timeout = from_seconds(connect_seconds);
     command_line result;
     result.settings = std::move(settings);
     return result;

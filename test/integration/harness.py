@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import inspect
 import os
+import resource
 import random
 import re
 import signal
@@ -130,10 +131,12 @@ class Websockify:
     a failing test prints its stderr, which is usually the explanation).
     """
 
-    def __init__(self, target, *options, listen_host="127.0.0.1", positionals=None, stdin=None):
+    def __init__(self, target, *options, listen_host="127.0.0.1", positionals=None, stdin=None,
+                 fd_limit=None):
         """listen_host "" passes a bare port: websockify then listens dual-stack on [::].
         `positionals` replaces the listen and target arguments (for --unix-listen, --inetd,
-        --unix-target); `stdin` is a file descriptor to pass as fd 0 (--inetd)."""
+        --unix-target); `stdin` is a file descriptor to pass as fd 0 (--inetd); `fd_limit`
+        sets RLIMIT_NOFILE (soft and hard) for the process."""
         self.target = f"127.0.0.1:{target}" if isinstance(target, int) else target
         self.listen_host = listen_host
         self.options = list(options)
@@ -143,6 +146,7 @@ class Websockify:
         self.port = None
         self.unix_path = None
         self.exit_code = None
+        self.fd_limit = fd_limit
 
     @property
     def url(self):
@@ -162,8 +166,12 @@ class Websockify:
             cmd = [BIN, *self.options, *self.positionals]
         # A new session makes the process group ours alone, so stop() can also reach the
         # per-connection children the Python reference forks.
+        limit = self.fd_limit
+        preexec = (lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))) \
+            if limit else None
         self.proc = subprocess.Popen(cmd, stdin=self.stdin, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, start_new_session=True)
+                                     stderr=subprocess.PIPE, start_new_session=True,
+                                     preexec_fn=preexec)
         self.stderr = OutputCapture(self.proc.stderr, "websockify-stderr")
         self.stdout = OutputCapture(self.proc.stdout, "websockify-stdout")
         try:

@@ -1,7 +1,10 @@
 #include "websockify/server/accept_loop.hpp"
 
+#include "websockify/http/response.hpp"
 #include "websockify/log/log.hpp"
 #include "websockify/net/endpoint_name.hpp"
+#include "websockify/net/graceful_close.hpp"
+#include "websockify/net/with_timeout.hpp"
 #include "websockify/server/serve_connection.hpp"
 
 #include <chrono>
@@ -18,6 +21,7 @@ using namespace std::chrono_literals;
 /// After a failed accept (e.g. EMFILE), the pause before the next try: no busy loop, and the
 /// sessions we have keep running.
 constexpr auto accept_retry_pause = 100ms;
+constexpr auto refusal_log_interval = 1s;
 
 void log_unexpected(std::uint64_t id, const std::exception_ptr& failure)
 {
@@ -36,11 +40,100 @@ void log_unexpected(std::uint64_t id, const std::exception_ptr& failure)
     }
 }
 
+/// The place a connection holds under --max-connections lives exactly as long as it does.
+net::awaitable<void> serve_admitted(connection_limits::slot slot, net::stream_socket socket,
+                                    const shared_state& state, log::connection_log log)
+{
+    const connection_limits::slot held = std::move(slot);
+    co_await serve_connection(std::move(socket), state, std::move(log));
+}
+
+/// Over a limit: a 503 the client can read (an HTTP client; a TLS client just sees the
+/// connection end), without reading its request.
+net::awaitable<void> refuse_connection(net::stream_socket socket,
+                                       std::chrono::steady_clock::duration linger)
+{
+    const auto response =
+        http::format_error_response(503, "too many connections, try again", {{"Retry-After", "1"}});
+    co_await net::with_timeout(asio::async_write(socket, asio::buffer(response), net::use_tuple),
+                               linger);
+    co_await net::graceful_close(socket, linger);
+}
+
+/// Refusals under a flood would flood the log too: one line a second at most, with a count
+/// of those not shown.
+class refusal_log
+{
+public:
+    void refused(limit_hit hit, const std::string& address, const connection_limits& limits)
+    {
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_line_ < refusal_log_interval)
+        {
+            ++unlogged_;
+            return;
+        }
+        last_line_ = now;
+        std::string line = hit == limit_hit::total
+                               ? "connection limit reached (--max-connections " +
+                                     std::to_string(limits.max_total()) + "): refused " + address
+                               : address + " has " + std::to_string(limits.open_from(address)) +
+                                     " connections open (--max-connections-per-ip " +
+                                     std::to_string(limits.max_per_ip()) + "): refused";
+        if (unlogged_ > 0)
+        {
+            line += " (and " + std::to_string(unlogged_) + " more refusals since the last line)";
+            unlogged_ = 0;
+        }
+        log::server_warn(line);
+    }
+
+private:
+    std::chrono::steady_clock::time_point last_line_{};
+    std::uint64_t unlogged_ = 0;
+};
+
+/// Accept failures (EMFILE when descriptors run out) are logged when they start and when
+/// they end, not every 100 ms in between; the sessions already open keep running.
+class accept_trouble
+{
+public:
+    void failed(const std::error_code& ec, const connection_limits& limits)
+    {
+        if (!failing_)
+        {
+            log::server_warn("accept failed: " + ec.message() + "; retrying every " +
+                             std::to_string(accept_retry_pause.count()) + " ms while " +
+                             std::to_string(limits.open()) + " connections continue");
+        }
+        failing_ = true;
+        ++failures_;
+    }
+
+    void recovered(const connection_limits& limits)
+    {
+        if (failing_)
+        {
+            log::server_info("accepting again after " + std::to_string(failures_) +
+                             " failed attempts (" + std::to_string(limits.open()) +
+                             " connections open)");
+        }
+        failing_ = false;
+        failures_ = 0;
+    }
+
+private:
+    bool failing_ = false;
+    std::uint64_t failures_ = 0;
+};
+
 } // namespace
 
 net::awaitable<void> accept_loop(net::stream_acceptor& acceptor, const shared_state& state)
 {
     asio::steady_timer backoff(acceptor.get_executor());
+    refusal_log refusals;
+    accept_trouble trouble;
     for (std::uint64_t id = 1;;)
     {
         auto [ec, socket] = co_await acceptor.async_accept(net::use_tuple);
@@ -50,18 +143,31 @@ net::awaitable<void> accept_loop(net::stream_acceptor& acceptor, const shared_st
         }
         if (ec)
         {
-            log::server_warn("accept failed: " + ec.message());
+            trouble.failed(ec, *state.limits);
             backoff.expires_after(accept_retry_pause);
             co_await backoff.async_wait(net::use_tuple);
             continue;
         }
-        const auto this_id = id++;
+        trouble.recovered(*state.limits);
         const auto peer = net::name_peer(socket);
+        // Unix socket clients share one "address": only the total limit applies to them.
+        const auto limit_key = peer.address.starts_with("unix:") ? std::string() : peer.address;
+        connection_limits::slot slot;
+        const auto hit = state.limits->try_admit(limit_key, slot);
+        if (hit != limit_hit::none)
+        {
+            refusals.refused(hit, peer.address, *state.limits);
+            asio::co_spawn(acceptor.get_executor(),
+                           refuse_connection(std::move(socket), state.settings.close_timeout),
+                           asio::detached);
+            continue;
+        }
+        const auto this_id = id++;
         log::connection_log log(this_id, peer.address, peer.port);
         auto* sessions = state.sessions;
         sessions->connection_opened();
         asio::co_spawn(acceptor.get_executor(),
-                       serve_connection(std::move(socket), state, std::move(log)),
+                       serve_admitted(std::move(slot), std::move(socket), state, std::move(log)),
                        [this_id, sessions](const std::exception_ptr& e)
                        {
                            sessions->connection_closed();

@@ -40,6 +40,12 @@ net::awaitable<void> answer_and_close(Stream& client, std::string response,
     co_await net::graceful_close(client, settings.close_timeout);
 }
 
+/// What remains of the handshake deadline (zero once it has passed: the next wait times out).
+steady_clock::duration time_left(steady_clock::time_point deadline)
+{
+    return std::max(deadline - steady_clock::now(), steady_clock::duration::zero());
+}
+
 /// A TLS ClientHello starts with 0x16 (handshake record) or 0x80 (SSLv2 framing).
 bool looks_like_tls(std::byte first)
 {
@@ -394,11 +400,12 @@ net::awaitable<void> serve_hixie(Stream& client, const http::request_head& head,
 template <class Stream>
 net::awaitable<void> serve_upgrade(Stream& client, const shared_state& state,
                                    const log::connection_log& log, std::string_view scheme_line,
-                                   const auth::client_identity& identity = {})
+                                   steady_clock::time_point handshake_deadline,
+                                   const auth::client_identity& identity)
 {
     const auto& settings = state.settings;
-    auto read =
-        co_await net::read_request_head(client, settings.max_head_size, settings.handshake_timeout);
+    auto read = co_await net::read_request_head(client, settings.max_head_size,
+                                                time_left(handshake_deadline));
     if (read.status != net::head_read::outcome::complete)
     {
         log.info("bad_request", std::string(head_failure_text(read.status)));
@@ -495,7 +502,10 @@ net::awaitable<void> serve_connection(net::stream_socket client, const shared_st
     const auto& settings = state.settings;
     asio::error_code ignored;
     client.set_option(net::tcp::no_delay(true), ignored);
-    const auto first = co_await peek_first_byte(client, settings.handshake_timeout);
+    // One deadline for sniff, TLS handshake and request head: a slow client cannot stretch
+    // the handshake by sending each part just in time.
+    const auto handshake_deadline = steady_clock::now() + settings.handshake_timeout;
+    const auto first = co_await peek_first_byte(client, time_left(handshake_deadline));
     if (!first)
     {
         log.debug("silent", "client sent nothing");
@@ -515,7 +525,9 @@ net::awaitable<void> serve_connection(net::stream_socket client, const shared_st
             net::close_now(client);
             co_return;
         }
-        co_await serve_upgrade(client, state, log, "Plain non-SSL (ws://) WebSocket connection");
+        const auth::client_identity no_certificate;
+        co_await serve_upgrade(client, state, log, "Plain non-SSL (ws://) WebSocket connection",
+                               handshake_deadline, no_certificate);
         co_return;
     }
     if (!state.tls)
@@ -528,7 +540,7 @@ net::awaitable<void> serve_connection(net::stream_socket client, const shared_st
     net::tls_stream stream(std::move(client), *context);
     auto shook =
         co_await net::with_timeout(stream.async_handshake(net::tls_stream::server, net::use_tuple),
-                                   settings.handshake_timeout);
+                                   time_left(handshake_deadline));
     if (!shook || std::get<0>(*shook))
     {
         log_tls_failure(log, shook ? std::get<0>(*shook) : std::error_code(asio::error::timed_out));
@@ -536,7 +548,8 @@ net::awaitable<void> serve_connection(net::stream_socket client, const shared_st
         co_return;
     }
     const auto identity = identity_of(stream);
-    co_await serve_upgrade(stream, state, log, "SSL/TLS (wss://) WebSocket connection", identity);
+    co_await serve_upgrade(stream, state, log, "SSL/TLS (wss://) WebSocket connection",
+                           handshake_deadline, identity);
 }
 
 } // namespace websockify::server

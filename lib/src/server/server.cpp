@@ -8,6 +8,7 @@
 #include "websockify/net/listener.hpp"
 #include "websockify/net/unix_listener.hpp"
 #include "websockify/process/daemon.hpp"
+#include "websockify/process/fd_limit.hpp"
 #include "websockify/process/pid_file.hpp"
 #include "websockify/server/accept_loop.hpp"
 #include "websockify/server/drain.hpp"
@@ -84,6 +85,35 @@ void log_settings(const config::settings& settings, const net::stream_acceptor& 
         target = "unix socket " + settings.unix_target;
     }
     log::server_info("  - proxying from " + listening + " to " + target);
+}
+
+/// --max-connections: the descriptor limit is raised to carry it, and without the option the
+/// limit decides; a limit too small for the option is logged, not fatal. Returns the settings
+/// line that describes the limits.
+std::string resolve_connection_limit(config::settings& settings)
+{
+    const auto wanted = settings.max_connections;
+    const auto fd_limit =
+        process::raise_fd_limit(wanted > 0 ? process::fds_for_connections(wanted) : 0);
+    const auto carried = process::connections_for_fd_limit(fd_limit);
+    if (wanted == 0)
+    {
+        settings.max_connections = carried;
+    }
+    else if (wanted > carried)
+    {
+        log::server_warn("--max-connections " + std::to_string(wanted) + " needs " +
+                         std::to_string(process::fds_for_connections(wanted)) +
+                         " file descriptors, but the limit is " + std::to_string(fd_limit) +
+                         ": connections beyond about " + std::to_string(carried) +
+                         " will wait for accept to succeed (raise `ulimit -n`)");
+    }
+    std::string line = "  - Connection limit: " + std::to_string(settings.max_connections);
+    if (settings.max_connections_per_ip > 0)
+    {
+        line += ", " + std::to_string(settings.max_connections_per_ip) + " per client address";
+    }
+    return line + " (file descriptor limit " + std::to_string(fd_limit) + ")";
 }
 
 /// Like Python websockify, TLS is on when the certificate file exists (default self.pem). An
@@ -320,6 +350,7 @@ int serve(config::settings effective, process::daemon_link* daemon)
     {
         token_workers.emplace(token_worker_threads);
     }
+    const auto limits_line = resolve_connection_limit(effective);
     const shared_state state{
         effective,
         load_tls(effective.tls),
@@ -335,6 +366,7 @@ int serve(config::settings effective, process::daemon_link* daemon)
         socket_file.emplace(effective.unix_listen);
     }
     log_settings(effective, acceptor, state.tls != nullptr, state.web);
+    log::server_info(limits_line);
     if (program && !effective.wrap.port_from_program)
     {
         // The program binds the port websockify listens on (the one asked for, or the one the

@@ -158,11 +158,17 @@ struct settings
 
     /// Largest WebSocket message accepted from a client (bytes); 0 means no limit.
     std::uint64_t max_message_size = 64ULL * 1024 * 1024;
+    /// --max-connections: open connections at most; 0 means as many as the file descriptor
+    /// limit allows (resolved at startup).
+    std::size_t max_connections = 0;
+    /// --max-connections-per-ip: open connections from one client address; 0 means no limit.
+    std::size_t max_connections_per_ip = 0;
     /// Largest HTTP request head (bytes); over it the client gets 431.
     std::size_t max_head_size = std::size_t{16} * 1024;
     /// Bytes read from either peer at a time, per direction and session.
     std::size_t buffer_size = std::size_t{64} * 1024;
-    /// Sniff plus request head must arrive within this time (slowloris protection).
+    /// Sniff, TLS handshake and request head together must arrive within this time, measured
+    /// from the accept (slowloris protection).
     std::chrono::milliseconds handshake_timeout{10'000};
     /// Per target address tried.
     std::chrono::milliseconds connect_timeout{10'000};

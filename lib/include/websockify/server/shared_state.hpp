@@ -4,6 +4,7 @@
 #include "websockify/config/config.hpp"
 #include "websockify/net/asio.hpp"
 #include "websockify/recording/record_writer.hpp"
+#include "websockify/server/connection_limits.hpp"
 #include "websockify/server/session_tracker.hpp"
 #include "websockify/tls/context_holder.hpp"
 #include "websockify/tls/target_context.hpp"
@@ -39,6 +40,9 @@ struct shared_state
     /// --allow-target: where tokens may lead (checked by the CLI, so parsing cannot fail here).
     token::target_allow_list allowed_targets =
         token::target_allow_list::parse(settings.tokens.allow_targets);
+    /// --max-connections and --max-connections-per-ip (the first resolved by run()).
+    std::shared_ptr<connection_limits> limits = std::make_shared<connection_limits>(
+        settings.max_connections, settings.max_connections_per_ip);
 };
 
 } // namespace websockify::server
