@@ -9,7 +9,8 @@ import time
 
 import websockets
 
-from harness import (EchoTarget, RawClient, Websockify, echo, random_bytes, run_cases, run_cli,
+from harness import (EchoTarget, RawClient, Websockify, echo, only_descriptor_vptr_reports,
+                     random_bytes, run_cases, run_cli,
                      upgrade_request)
 
 
@@ -158,6 +159,7 @@ async def out_of_descriptors_keeps_sessions():
         print(f"  {len(sessions) + 3} sessions fitted in 40 descriptors")
         for ws in sessions + [late]:
             await ws.close()
+        only_descriptor_vptr_reports(server.stderr.text())
 
 
 def size_flags_are_checked():
