@@ -207,10 +207,12 @@ std::size_t request_head::count(std::string_view name) const noexcept
                                                   { return iequals(h.name, name); }));
 }
 
-std::optional<std::size_t> find_head_end(std::string_view buffer) noexcept
+std::optional<std::size_t> find_head_end(std::string_view buffer, std::size_t resume_from) noexcept
 {
-    // The head ends at the first empty line: an LF followed by LF or CRLF.
-    const std::size_t start = skip_leading_empty_lines(buffer);
+    // The head ends at the first empty line: an LF followed by LF or CRLF. Leading empty lines
+    // are judged on the whole buffer, never on a resumed tail: "\r\n" at the start of a tail
+    // may be the end of the head, not a line before it.
+    const std::size_t start = std::max(skip_leading_empty_lines(buffer), resume_from);
     for (auto lf = buffer.find('\n', start); lf != std::string_view::npos;
          lf = buffer.find('\n', lf + 1))
     {

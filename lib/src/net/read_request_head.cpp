@@ -24,13 +24,12 @@ awaitable<head_read> read_until_head_end(Stream& stream, std::size_t max_size)
             result.status = head_read::outcome::closed;
             co_return result;
         }
-        // Only the new bytes (plus 3 for a terminator split across reads) need searching.
-        const auto search_from = buffer.size() > 3 ? buffer.size() - 3 : 0;
+        // Only the new bytes need searching, plus 2 for a terminator begun in the last read.
+        const auto resume_from = buffer.size() > 2 ? buffer.size() - 2 : 0;
         buffer.append(chunk.data(), n);
-        const auto tail = std::string_view(buffer).substr(search_from);
-        if (const auto end = http::find_head_end(tail))
+        if (const auto end = http::find_head_end(buffer, resume_from))
         {
-            const auto head_size = search_from + *end;
+            const auto head_size = *end;
             if (head_size > max_size)
             {
                 result.status = head_read::outcome::too_large;

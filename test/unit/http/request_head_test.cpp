@@ -155,6 +155,22 @@ TEST(FindHeadEnd, HandlesMixedTerminatorsAndLeadingEmptyLines)
     EXPECT_EQ(find_head_end("GET / HTTP/1.1\r\n\r"), std::nullopt);
 }
 
+TEST(FindHeadEnd, ResumingAfterAnySplitFindsTheSameEnd)
+{
+    // A reader appends each read and resumes 2 bytes before the old end; the terminator may be
+    // cut anywhere, including "...\r\n\r" | "\n", where the resumed part starts with "\r\n".
+    for (const std::string& request : {std::string(browser_request), to_lf_only(browser_request)})
+    {
+        for (std::size_t cut = 1; cut < request.size(); ++cut)
+        {
+            const std::string_view first = std::string_view(request).substr(0, cut);
+            ASSERT_EQ(find_head_end(first), std::nullopt) << cut;
+            const std::size_t resume_from = cut > 2 ? cut - 2 : 0;
+            EXPECT_EQ(find_head_end(request, resume_from), request.size()) << cut;
+        }
+    }
+}
+
 TEST(RequestHead, RejectsMalformedRequestLines)
 {
     for (const std::string_view bad : {

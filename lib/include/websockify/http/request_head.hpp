@@ -38,7 +38,10 @@ inline constexpr std::size_t default_max_head_size = std::size_t{16} * 1024;
 
 /// Length of the head including its terminating empty line ("\r\n\r\n"; a bare "\n\n" is
 /// tolerated, RFC 9112 §2.2), or nullopt if not complete yet. Leading empty lines are skipped.
-std::optional<std::size_t> find_head_end(std::string_view buffer) noexcept;
+/// `resume_from` lets a reader that appends to `buffer` skip the bytes it already searched:
+/// pass the previous size minus 2, since a terminator may have begun there.
+std::optional<std::size_t> find_head_end(std::string_view buffer,
+                                         std::size_t resume_from = 0) noexcept;
 
 /// Parses a complete head (as delimited by find_head_end; anything after the empty line is
 /// ignored). RFC 9112 §3 request line, §5 fields. Errors: malformed_request_line,
