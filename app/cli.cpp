@@ -1,5 +1,6 @@
 #include "cli.hpp"
 
+#include "websockify/process/privileges.hpp"
 #include "websockify/token/allow_list.hpp"
 
 #include <CLI/CLI.hpp>
@@ -8,6 +9,7 @@
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 namespace websockify::app
@@ -216,6 +218,36 @@ std::string conflicting_options(const config::settings& settings, bool wraps_pro
     return {};
 }
 
+/// --user/--group must name real accounts; a wrapped program never runs as root by accident.
+std::string privilege_problem(const config::settings& settings)
+{
+    try
+    {
+        (void)process::resolve_run_as(settings.lifecycle.user, settings.lifecycle.group);
+    }
+    catch (const config::invalid_argument& e)
+    {
+        return e.what();
+    }
+    const auto& wrap = settings.wrap;
+    if (wrap.command.empty())
+    {
+        return {};
+    }
+    if (!settings.lifecycle.user.empty() && wrap.port_from_program)
+    {
+        return "--user needs the listen port before -- (the short form starts the program "
+               "before websockify can bind its port)";
+    }
+    if (::geteuid() == 0 && settings.lifecycle.user.empty() && !wrap.as_root)
+    {
+        return "refusing to run '" + wrap.command.front() +
+               "' as root: give --user USER to run it (and websockify) as USER, or "
+               "--wrap-as-root if it must be root (e.g. in.telnetd, which runs login)";
+    }
+    return {};
+}
+
 /// --allow-target rules are checked here so that a typo stops startup with exit 2.
 bool check_allow_targets(const std::vector<std::string>& rules)
 {
@@ -395,6 +427,13 @@ command_line parse_command_line(int argc, char** argv)
                    "on SIGTERM/SIGINT, seconds live sessions may go on before they are closed "
                    "with 1001 Going Away (default 5; a second signal exits at once)")
         ->check(CLI::NonNegativeNumber);
+    cli.add_option("--user", lifecycle.user,
+                   "once the port is bound and certificates read, run as this user (name or "
+                   "uid); a wrapped program runs as this user too");
+    cli.add_option("--group", lifecycle.group,
+                   "with --user: run as this group (default: the user's primary group)");
+    cli.add_flag("--wrap-as-root", settings.wrap.as_root,
+                 "started as root without --user, let the wrapped program run as root");
     cli.add_option("--unix-listen", settings.unix_listen,
                    "listen on the unix socket FILE instead of a TCP port");
     cli.add_option("--unix-listen-mode", unix_listen_mode,
@@ -537,6 +576,11 @@ command_line parse_command_line(int argc, char** argv)
                       : apply_addresses(settings, positionals);
     if (!addresses_ok)
     {
+        return exit_with(usage_error);
+    }
+    if (const auto problem = privilege_problem(settings); !problem.empty())
+    {
+        fail(problem);
         return exit_with(usage_error);
     }
     settings.log = log_format == "json" ? config::log_format::json : config::log_format::human;

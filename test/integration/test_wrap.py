@@ -21,6 +21,8 @@ from harness import (BIN, LISTEN_LINE, STARTUP_TIMEOUT, OutputCapture, connect, 
                      wait_until_accepting)
 
 TELNETD = shutil.which("in.telnetd") or shutil.which("in.telnetd", path="/usr/sbin")
+# Started as root (CI), websockify refuses to run a wrapped program as root unless told to.
+AS_ROOT = ["--wrap-as-root"] if os.geteuid() == 0 else []
 IAC = 0xFF  # telnet's "interpret as command": telnetd opens with option negotiation
 STOP_TIMEOUT = 15.0  # above the 5 s SIGTERM grace websockify gives the program
 
@@ -51,7 +53,8 @@ class Wrapped:
     """websockify wrapping `program`; `listen` None is the short form (no port before --)."""
 
     def __init__(self, program, *options, listen=None):
-        self.cmd = [BIN, *options, *([] if listen is None else [str(listen)]), "--", *program]
+        self.cmd = [BIN, *AS_ROOT, *options, *([] if listen is None else [str(listen)]), "--",
+                    *program]
         self.proc = None
         self.port = None
         self.exit_code = None
@@ -246,13 +249,13 @@ async def respawn_telnetd_short_form():
 # --- exit -----------------------------------------------------------------------------------
 
 def exit_mode_exit_status():
-    result = run_cli("127.0.0.1:0", "--", "sh", "-c", "exit 7", timeout=10)
+    result = run_cli(*AS_ROOT, "127.0.0.1:0", "--", "sh", "-c", "exit 7", timeout=10)
     assert result.code == 7, f"websockify should exit with the program's status 7: {result}"
     assert "Wrapped command exited" in result.stderr, f"no exit line logged: {result}"
 
 
 def exit_mode_killed_by_signal():
-    result = run_cli("--wrap-mode=exit", "127.0.0.1:0", "--", "sh", "-c", "kill -TERM $$",
+    result = run_cli(*AS_ROOT, "--wrap-mode=exit", "127.0.0.1:0", "--", "sh", "-c", "kill -TERM $$",
                      timeout=10)
     assert result.code == 128 + signal.SIGTERM, \
         f"a program killed by SIGTERM should make websockify exit 143: {result}"
@@ -344,14 +347,14 @@ async def ipv6_only_program_reached():
 # --- startup failures -----------------------------------------------------------------------
 
 def short_form_program_exits_first():
-    result = run_cli("--", "sh", "-c", "exit 3", timeout=10)
+    result = run_cli(*AS_ROOT, "--", "sh", "-c", "exit 3", timeout=10)
     assert result.code == 1, f"expected exit status 1: {result}"
     assert "'sh -c exit 3' exited with status 3 before listening on a port" in result.stderr, \
         f"expected the reason on stderr: {result}"
 
 
 def missing_rebind_library():
-    result = run_cli("--rebind-library", "/nonexistent/rebind.so", "127.0.0.1:0", "--", "true")
+    result = run_cli(*AS_ROOT, "--rebind-library", "/nonexistent/rebind.so", "127.0.0.1:0", "--", "true")
     assert result.code == 1, f"expected exit status 1: {result}"
     lines = [line for line in result.stderr_lines() if "rebind" in line]
     assert len(lines) == 1 and "/nonexistent/rebind.so" in lines[0], \
@@ -359,7 +362,7 @@ def missing_rebind_library():
 
 
 def program_not_found():
-    result = run_cli("127.0.0.1:0", "--", "/nonexistent/program", timeout=10)
+    result = run_cli(*AS_ROOT, "127.0.0.1:0", "--", "/nonexistent/program", timeout=10)
     assert result.code == 1, f"expected exit status 1: {result}"
     assert "cannot start '/nonexistent/program': No such file or directory" in result.stderr, \
         f"expected the reason on stderr: {result}"

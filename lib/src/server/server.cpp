@@ -10,6 +10,7 @@
 #include "websockify/process/daemon.hpp"
 #include "websockify/process/fd_limit.hpp"
 #include "websockify/process/pid_file.hpp"
+#include "websockify/process/privileges.hpp"
 #include "websockify/server/accept_loop.hpp"
 #include "websockify/server/drain.hpp"
 #include "websockify/server/session_tracker.hpp"
@@ -367,16 +368,24 @@ int serve(config::settings effective, process::daemon_link* daemon)
     }
     log_settings(effective, acceptor, state.tls != nullptr, state.web);
     log::server_info(limits_line);
+    std::optional<process::pid_file> pid;
+    if (!effective.lifecycle.pid_file.empty())
+    {
+        pid.emplace(effective.lifecycle.pid_file);
+    }
+    // Port bound, certificates and key read, pid file written: root is no longer needed, and
+    // the wrapped program starts as the unprivileged user too.
+    if (const auto who =
+            process::resolve_run_as(effective.lifecycle.user, effective.lifecycle.group))
+    {
+        process::drop_privileges(*who);
+        log::server_info("  - Running as " + who->description);
+    }
     if (program && !effective.wrap.port_from_program)
     {
         // The program binds the port websockify listens on (the one asked for, or the one the
         // kernel picked for port 0); rebind.so moves that bind to the loopback port.
         program->start(wrap::rebind_move{net::name_listener(acceptor).port, effective.target.port});
-    }
-    std::optional<process::pid_file> pid;
-    if (!effective.lifecycle.pid_file.empty())
-    {
-        pid.emplace(effective.lifecycle.pid_file);
     }
     if (daemon != nullptr)
     {

@@ -41,7 +41,9 @@ async function loginThroughWstelnet(t) {
     requireWebPackages();
     const telnetd = findProgram('in.telnetd', 'telnetd-ssl');
     const port = await freePort();
-    const { process: websockify } = await startWebsockify(['--web', WEB_ROOT,
+    // in.telnetd runs login, which needs root: as root, say so explicitly.
+    const asRoot = process.geteuid() === 0 ? ['--wrap-as-root'] : [];
+    const { process: websockify } = await startWebsockify([...asRoot, '--web', WEB_ROOT,
         '--wrap-mode=respawn', `127.0.0.1:${port}`, '--', telnetd, '-debug', String(port)]);
     const browser = await chromiumOrSkip(t);
     if (!browser) {

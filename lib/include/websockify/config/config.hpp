@@ -70,6 +70,8 @@ struct wrap_options
     /// No listen port was given: rebind.so reports the port the program binds first.
     bool port_from_program = false;
     std::string rebind_library; ///< explicit path of rebind.so; empty: found next to the binary
+    /// --wrap-as-root: started as root without --user, the program may run as root.
+    bool as_root = false;
     /// After SIGTERM to the program's process group, how long until SIGKILL.
     std::chrono::milliseconds stop_grace{5'000};
 };
@@ -86,6 +88,9 @@ struct lifecycle_options
     std::chrono::milliseconds idle_timeout{0};
     /// After a stop request, how long live sessions may go on before they get 1001.
     std::chrono::milliseconds shutdown_grace{5'000};
+    /// --user / --group: who to become once the port is bound and the certificates read.
+    std::string user;
+    std::string group;
 };
 
 /// Target selection by token (spec §4).
