@@ -21,21 +21,6 @@ constexpr int usage_error = 2;
 /// More connections than any machine carries: a bound that also catches "-1" read as 2^64-1.
 constexpr std::size_t max_connection_count = 10'000'000;
 
-/// Python websockify options whose feature has not landed yet. They are recognised so that
-/// users get a clear message instead of "unknown option".
-struct pending_option
-{
-    const char* flags;
-    const char* help;
-    bool takes_value;
-};
-
-constexpr std::array pending_options{
-    pending_option{"--log-file", "write logs to FILE", true},
-    pending_option{"--syslog", "log to syslog SERVER (/dev/log or host:port)", true},
-    pending_option{"--legacy-syslog", "use the old syslog format", false},
-};
-
 void fail(const std::string& message)
 {
     std::cerr << "websockify: " << message << '\n';
@@ -261,6 +246,29 @@ bool check_allow_targets(const std::vector<std::string>& rules)
         fail(e.what());
         return false;
     }
+}
+
+/// --syslog host:port must parse (a path is only checked when used); --legacy-syslog without
+/// --syslog is ignored, as in Python websockify, but said so.
+bool check_log_destination(const config::log_destination& log_to)
+{
+    if (!log_to.syslog.empty() && !config::is_syslog_path(log_to.syslog))
+    {
+        try
+        {
+            (void)config::parse_target_address(log_to.syslog);
+        }
+        catch (const config::invalid_argument& e)
+        {
+            fail("--syslog " + log_to.syslog + ": " + e.what());
+            return false;
+        }
+    }
+    if (log_to.legacy_syslog && log_to.syslog.empty())
+    {
+        std::cerr << "websockify: --legacy-syslog has no effect without --syslog\n";
+    }
+    return true;
 }
 
 /// --unix-listen-mode: octal like chmod's (e.g. 600, 0660).
@@ -489,15 +497,14 @@ command_line parse_command_line(int argc, char** argv)
                    "close a session with no data either way for SECONDS (0: never)")
         ->check(CLI::NonNegativeNumber);
 
-    std::vector<std::pair<std::string, CLI::Option*>> pending;
-    std::vector<std::string> pending_values(pending_options.size());
-    for (std::size_t i = 0; i < pending_options.size(); ++i)
-    {
-        const auto& spec = pending_options[i];
-        auto* option = spec.takes_value ? cli.add_option(spec.flags, pending_values[i], spec.help)
-                                        : cli.add_flag(spec.flags, spec.help);
-        pending.emplace_back(option->get_name(), option);
-    }
+    auto& log_to = settings.log_to;
+    cli.add_option("--log-file", log_to.file,
+                   "also write log lines to FILE (appended; reopened on SIGHUP, for logrotate)");
+    cli.add_option("--syslog", log_to.syslog,
+                   "also send log lines to syslog SERVER: a unix datagram socket such as "
+                   "/dev/log, or UDP host:port (RFC 5424)");
+    cli.add_flag("--legacy-syslog", log_to.legacy_syslog,
+                 "with --syslog: the older RFC 3164 format instead of RFC 5424");
     cli.add_option("addresses", positionals,
                    "[source_addr:]source_port and target_addr:target_port");
 
@@ -522,13 +529,9 @@ command_line parse_command_line(int argc, char** argv)
         return exit_with(usage_error);
     }
 
-    for (const auto& [name, option] : pending)
+    if (!check_log_destination(log_to))
     {
-        if (option->count() > 0)
-        {
-            fail(name + " is not supported yet by this websockify version");
-            return exit_with(usage_error);
-        }
+        return exit_with(usage_error);
     }
     tls.cert_given = cli.count("--cert") > 0;
     if (!read_key_password(tls, key_password_file))

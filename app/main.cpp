@@ -15,11 +15,17 @@ int main(int argc, char** argv)
         return command.exit_code;
     }
     const auto& settings = *command.settings;
-    log::setup(settings.log, settings.verbose);
-    log::enable_traffic(settings.traffic);
     try
     {
+        // Before the daemon forks, so that a log file that cannot be opened is reported here.
+        log::setup(settings.log, settings.verbose, settings.log_to);
+        log::enable_traffic(settings.traffic);
         return server::run(settings);
+    }
+    catch (const log::destination_error& e)
+    {
+        std::cerr << "websockify: " << e.what() << '\n';
+        return 1;
     }
     catch (const config::invalid_argument& e)
     {

@@ -44,12 +44,12 @@ def missing_target():
     expect_usage_error("127.0.0.1:0")
 
 
-def pending_option_not_supported_yet():
-    # A Python option whose feature has not landed yet: recognised, refused clearly.
-    result = expect_usage_error("--log-file", "x", "127.0.0.1:0", "127.0.0.1:5900")
-    assert "not supported yet" in result.stderr, f"expected 'not supported yet': {result}"
+def bad_syslog_address():
+    # host:port with a bad port is a bad flag; the message names the option.
+    result = expect_usage_error("--syslog", "127.0.0.1:99999", "127.0.0.1:0", "127.0.0.1:5900")
+    assert "--syslog" in result.stderr, f"the message does not name --syslog: {result}"
 
 
 if __name__ == "__main__":
     run_cases({f.__name__: f for f in [help_exits_0, version, bad_port, unknown_option,
-                                       missing_target, pending_option_not_supported_yet]})
+                                       missing_target, bad_syslog_address]})

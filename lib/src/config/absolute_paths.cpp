@@ -42,6 +42,12 @@ void make_paths_absolute(settings& s)
     {
         make_absolute(*path);
     }
+    // Also reopened after the daemon's chdir("/"), on SIGHUP.
+    make_absolute(s.log_to.file);
+    if (is_syslog_path(s.log_to.syslog))
+    {
+        make_absolute(s.log_to.syslog);
+    }
 }
 
 } // namespace websockify::config

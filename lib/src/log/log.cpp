@@ -1,14 +1,19 @@
 #include "websockify/log/log.hpp"
 
 #include "websockify/codec/utf8.hpp"
+#include "websockify/log/event_scope.hpp"
+#include "websockify/log/log_file_sink.hpp"
+#include "websockify/log/syslog_sink.hpp"
 
 #include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <memory>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <vector>
 
 namespace websockify::log
 {
@@ -17,6 +22,9 @@ namespace
 
 std::atomic<config::log_format> active_format{config::log_format::human};
 std::atomic<bool> traffic_on{false};
+/// Set once by setup(), before any other thread logs.
+std::shared_ptr<log_file_sink> file_destination;
+std::shared_ptr<syslog_sink> syslog_destination;
 
 spdlog::level::level_enum to_spdlog(level severity)
 {
@@ -116,32 +124,91 @@ std::string json_line(spdlog::level::level_enum severity, const std::uint64_t* s
     return out;
 }
 
-void emit(spdlog::level::level_enum severity, std::string_view message)
+void server_line(spdlog::level::level_enum severity, std::string_view message);
+
+/// A line about the syslog sink itself, logged only now that the sink is idle (from inside
+/// the sink it would deadlock).
+void report_syslog_notice()
 {
-    spdlog::log(severity, "{}", message);
+    // The notice line itself goes to syslog too and may raise the next notice: that one waits
+    // for the next line instead of recursing.
+    thread_local bool reporting = false;
+    if (syslog_destination == nullptr || reporting)
+    {
+        return;
+    }
+    if (auto notice = syslog_destination->take_notice())
+    {
+        reporting = true;
+        server_line(notice->warning ? spdlog::level::warn : spdlog::level::info, notice->text);
+        reporting = false;
+    }
+}
+
+void emit(spdlog::level::level_enum severity, std::string_view event, std::string_view message)
+{
+    {
+        const event_scope scope(event);
+        spdlog::log(severity, "{}", message);
+    }
+    report_syslog_notice();
 }
 
 void server_line(spdlog::level::level_enum severity, std::string_view message)
 {
+    constexpr std::string_view event = "server";
     if (active_format.load() == config::log_format::json)
     {
-        emit(severity, json_line(severity, nullptr, {}, "server", message, {}));
+        emit(severity, event, json_line(severity, nullptr, {}, event, message, {}));
         return;
     }
-    emit(severity, message);
+    emit(severity, event, message);
+}
+
+syslog_protocol protocol_of(const config::log_destination& destinations)
+{
+    return destinations.legacy_syslog ? syslog_protocol::rfc3164 : syslog_protocol::rfc5424;
 }
 
 } // namespace
 
-void setup(config::log_format format, bool verbose)
+void setup(config::log_format format, bool verbose, const config::log_destination& destinations)
 {
     active_format = format;
+    std::vector<spdlog::sink_ptr> sinks{std::make_shared<spdlog::sinks::stderr_sink_mt>()};
+    if (!destinations.file.empty())
+    {
+        file_destination = std::make_shared<log_file_sink>(destinations.file);
+        sinks.push_back(file_destination);
+    }
+    if (!destinations.syslog.empty())
+    {
+        syslog_destination = std::make_shared<syslog_sink>(
+            std::make_unique<syslog_socket>(destinations.syslog), protocol_of(destinations));
+        sinks.push_back(syslog_destination);
+    }
+    auto logger = std::make_shared<spdlog::logger>("websockify", sinks.begin(), sinks.end());
     // Our own line formats carry the timestamp and level, so spdlog prints only the message.
-    auto logger = spdlog::stderr_logger_mt("websockify");
     logger->set_pattern("%v");
     logger->set_level(verbose ? spdlog::level::debug : spdlog::level::info);
     logger->flush_on(spdlog::level::debug);
     spdlog::set_default_logger(logger);
+}
+
+bool reopen_files()
+{
+    if (file_destination == nullptr)
+    {
+        return false;
+    }
+    if (const auto error = file_destination->reopen())
+    {
+        server_warn("SIGHUP: cannot reopen log file '" + file_destination->path() +
+                    "', still writing to the old one: " + error.message());
+        return true;
+    }
+    server_info("SIGHUP: log file '" + file_destination->path() + "' reopened");
+    return true;
 }
 
 void server_info(std::string_view message)
@@ -174,10 +241,10 @@ void connection_log::write(level severity, std::string_view event, std::string_v
     }
     if (active_format.load() == config::log_format::json)
     {
-        emit(spd, json_line(spd, &id_, peer_, event, message, fields));
+        emit(spd, event, json_line(spd, &id_, peer_, event, message, fields));
         return;
     }
-    emit(spd, peer_ + " - - [" + python_date() + "] " + std::string(message));
+    emit(spd, event, peer_ + " - - [" + python_date() + "] " + std::string(message));
 }
 
 void enable_traffic(bool on)

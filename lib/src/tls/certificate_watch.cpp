@@ -67,9 +67,14 @@ net::awaitable<void> watch_certificates(const config::tls_options& options, cont
             {
                 co_return;
             }
+            // The one hangup signal also serves logrotate's move-then-HUP.
+            const bool reopened = log::reopen_files();
             if (holder == nullptr)
             {
-                log::server_info("SIGHUP: nothing to reload (TLS is off)");
+                if (!reopened)
+                {
+                    log::server_info("SIGHUP: nothing to reload (TLS is off)");
+                }
                 continue;
             }
             known = read_times(options);

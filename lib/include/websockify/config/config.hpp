@@ -1,5 +1,7 @@
 #pragma once
 
+#include "websockify/config/log_destination.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -185,6 +187,8 @@ struct settings
     unsigned heartbeat_misses = 3;
     /// --session-idle-timeout: a session with no data either way for this long is closed.
     std::chrono::milliseconds session_idle_timeout{0};
+    /// --log-file, --syslog, --legacy-syslog: where log lines go besides stderr.
+    log_destination log_to;
 };
 
 /// `[source_addr:]source_port` as Python websockify takes it; `[::1]:80` for IPv6.

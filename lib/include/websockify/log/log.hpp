@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -11,8 +12,22 @@
 namespace websockify::log
 {
 
-/// Sends log lines to stderr in the chosen format; debug lines only with --verbose.
-void setup(config::log_format format, bool verbose);
+/// A --log-file or --syslog destination that cannot be used. main() prints what() as one line
+/// and exits with 1, as for other startup errors.
+class destination_error : public std::runtime_error
+{
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// Sends log lines to stderr, and to the --log-file and --syslog `destinations`, in the chosen
+/// format; debug lines only with --verbose. Throws destination_error.
+void setup(config::log_format format, bool verbose,
+           const config::log_destination& destinations = {});
+
+/// SIGHUP: opens --log-file again (logrotate moved it away) and logs the outcome. False when
+/// there is no log file.
+bool reopen_files();
 
 /// A server-wide line (startup block, shutdown), printed as is in human format.
 void server_info(std::string_view message);
