@@ -306,7 +306,12 @@ def run_cli(*args, timeout=5.0):
     return CliResult(proc.returncode, out.decode(errors="replace"), err.decode(errors="replace"))
 
 
-# --- memory -------------------------------------------------------------------------------
+# --- memory and descriptors ---------------------------------------------------------------
+
+def fd_count(pid):
+    """Open file descriptors of a process (entries of /proc/PID/fd)."""
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
 
 def rss_kib(pid):
     """Resident set size of one process from /proc/PID/status (VmRSS), in KiB."""
@@ -332,30 +337,17 @@ def process_tree(pid):
     return pids
 
 
-class RssSampler:
-    """Samples the RSS growth of a process tree on a thread while a transfer runs.
+class PeriodicSampler:
+    """Calls `sample()` on a thread every `interval` seconds between enter and exit, and once
+    more at each end. Subclasses keep what they measure."""
 
-    Growth of each process is measured from its first sample, so a forked child's copy of its
-    parent's pages does not count as growth; peak_growth_kib is the largest summed growth.
-    """
-
-    def __init__(self, pid, interval=0.02):
-        self.pid, self.interval = pid, interval
-        self.baseline_kib = rss_kib(pid)
-        self.peak_growth_kib = 0
-        self._first = {}
+    def __init__(self, interval):
+        self.interval = interval
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="rss-sampler", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=type(self).__name__, daemon=True)
 
     def sample(self):
-        growth = 0
-        for pid in process_tree(self.pid):
-            try:
-                rss = rss_kib(pid)
-            except (OSError, ValueError):
-                continue  # exited between listing and reading
-            growth += rss - self._first.setdefault(pid, rss)
-        self.peak_growth_kib = max(self.peak_growth_kib, growth)
+        raise NotImplementedError
 
     def _run(self):
         while not self._stop.wait(self.interval):
@@ -370,6 +362,31 @@ class RssSampler:
         self._stop.set()
         self._thread.join()
         self.sample()
+
+
+class RssSampler(PeriodicSampler):
+    """Samples the RSS growth of a process tree on a thread while a transfer runs.
+
+    Growth of each process is measured from its first sample, so a forked child's copy of its
+    parent's pages does not count as growth; peak_growth_kib is the largest summed growth.
+    """
+
+    def __init__(self, pid, interval=0.02):
+        super().__init__(interval)
+        self.pid = pid
+        self.baseline_kib = rss_kib(pid)
+        self.peak_growth_kib = 0
+        self._first = {}
+
+    def sample(self):
+        growth = 0
+        for pid in process_tree(self.pid):
+            try:
+                rss = rss_kib(pid)
+            except (OSError, ValueError):
+                continue  # exited between listing and reading
+            growth += rss - self._first.setdefault(pid, rss)
+        self.peak_growth_kib = max(self.peak_growth_kib, growth)
 
 
 # --- WebSocket client helpers (Python websockets) ----------------------------------------

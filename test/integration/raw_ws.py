@@ -10,11 +10,21 @@ import struct
 OP_CONT, OP_TEXT, OP_BINARY, OP_CLOSE, OP_PING, OP_PONG = 0x0, 0x1, 0x2, 0x8, 0x9, 0xA
 
 
-def build_frame(opcode, payload, fin=True, mask=True, rsv=0):
-    """One RFC 6455 §5.2 frame; a client must mask, so mask=False builds an invalid frame."""
+def mask_payload(payload, key):
+    """XOR with the 4-byte key, as one big-integer operation (fast for any size)."""
+    n = len(payload)
+    if n == 0:
+        return b""
+    stream = (key * (n // 4 + 1))[:n]
+    return (int.from_bytes(payload, "big") ^ int.from_bytes(stream, "big")).to_bytes(n, "big")
+
+
+def build_frame(opcode, payload, fin=True, mask=True, rsv=0, length=None):
+    """One RFC 6455 §5.2 frame; a client must mask, so mask=False builds an invalid frame.
+    `length` overrides the declared payload length (to build a frame that lies)."""
     head = bytes([(0x80 if fin else 0) | (rsv << 4) | opcode])
     mask_bit = 0x80 if mask else 0
-    size = len(payload)
+    size = len(payload) if length is None else length
     if size < 126:
         head += bytes([mask_bit | size])
     elif size < 1 << 16:
@@ -24,7 +34,7 @@ def build_frame(opcode, payload, fin=True, mask=True, rsv=0):
     if not mask:
         return head + payload
     key = os.urandom(4)
-    return head + key + bytes(b ^ key[i % 4] for i, b in enumerate(payload))
+    return head + key + mask_payload(payload, key)
 
 
 def upgrade_request(port, path="/", method="GET", omit=(), replace=None, extra=()):

@@ -2,6 +2,7 @@
 
 #include "websockify/codec/base64.hpp"
 #include "websockify/net/graceful_close.hpp"
+#include "websockify/net/peer_reset.hpp"
 #include "websockify/net/with_timeout.hpp"
 #include "websockify/relay/frame_writer.hpp"
 #include "websockify/ws/frame_decoder.hpp"
@@ -385,8 +386,15 @@ pump_end end_with(pump_stop why, ws::close_code code, std::string_view reason)
     return pump_end{why, static_cast<std::uint16_t>(code), std::string(reason)};
 }
 
+/// The client reset its connection while no read was pending on it (see wait_for_reset).
+pump_end client_reset()
+{
+    return pump_end{pump_stop::client_vanished, 1006, "connection reset by the client"};
+}
+
 /// The third party in the relay's `||`: ends the session when the server stops (1001 Going
-/// Away), when --heartbeat finds the client dead, or after --session-idle-timeout.
+/// Away), when --heartbeat finds the client dead, after --session-idle-timeout, or when the
+/// client resets its connection while its data waits for a target that does not read.
 template <class Stream, class Target>
 net::awaitable<pump_end> watch_session(session<Stream, Target>& s, net::event& going_away)
 {
@@ -394,7 +402,11 @@ net::awaitable<pump_end> watch_session(session<Stream, Target>& s, net::event& g
     const auto idle_limit = s.settings.session_idle_timeout;
     if (heartbeat.count() == 0 && idle_limit.count() == 0)
     {
-        co_await going_away.wait();
+        auto woke = co_await (going_away.wait() || net::wait_for_reset(s.client));
+        if (woke.index() == 1)
+        {
+            co_return client_reset();
+        }
         co_return end_with(pump_stop::server_going_away, ws::close_code::going_away,
                            going_away_reason);
     }
@@ -422,7 +434,12 @@ net::awaitable<pump_end> watch_session(session<Stream, Target>& s, net::event& g
             next = std::min(next, s.last_data + idle_limit);
         }
         tick.expires_at(next);
-        co_await (going_away.wait() || tick.async_wait(net::use_tuple));
+        auto woke = co_await (going_away.wait() || tick.async_wait(net::use_tuple) ||
+                              net::wait_for_reset(s.client));
+        if (woke.index() == 2)
+        {
+            co_return client_reset();
+        }
         if (going_away.is_set())
         {
             co_return end_with(pump_stop::server_going_away, ws::close_code::going_away,

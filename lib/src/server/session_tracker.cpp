@@ -20,6 +20,7 @@ void session_tracker::connection_opened()
 void session_tracker::connection_closed()
 {
     --live_;
+    memory_release_.live_connections(live_);
     changed();
 }
 

@@ -2,6 +2,7 @@
 
 #include "websockify/net/asio.hpp"
 #include "websockify/net/event.hpp"
+#include "websockify/process/memory_release.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -40,6 +41,7 @@ private:
     void changed();
 
     std::size_t live_ = 0;
+    process::memory_release memory_release_; ///< trims the heap when a crowd has left
     std::uint64_t version_ = 0; ///< bumped on every change, to tell a change from a cancel
     asio::steady_timer change_; ///< never expires; cancel() wakes every waiter
     net::event first_websocket_started_;

@@ -1,0 +1,16 @@
+#pragma once
+
+#include "websockify/net/asio.hpp"
+
+namespace websockify::net
+{
+
+/// Completes when the peer has reset the connection (or it failed in another way), without
+/// reading from it. A session whose reads from this peer are paused (its data waits for a
+/// target that does not read) would otherwise notice a vanished client only when that target
+/// reads again, maybe never. A half-close (FIN) is a normal state and does not complete it.
+/// Cancellable (the relay races it with `||`).
+awaitable<void> wait_for_reset(stream_socket& socket);
+awaitable<void> wait_for_reset(tls_stream& stream);
+
+} // namespace websockify::net
