@@ -13,7 +13,9 @@ test_packages=(python3 python3-websockets python3-websocket curl openssl socat p
                redis-server
                clang clang-tidy clang-format libclang-rt-14-dev
                # the browser tests (test/browser): Chromium, the servers behind the pages, noVNC
-               chromium fonts-dejavu-core ngircd xvfb x11vnc x11-xserver-utils novnc)
+               chromium fonts-dejavu-core ngircd xvfb x11vnc x11-xserver-utils novnc
+               # bench/run.py's contenders besides socat: Python websockify
+               websockify)
 
 packages=("${build_packages[@]}")
 if [[ $mode == test ]]; then
@@ -42,4 +44,6 @@ if [[ $mode == test ]]; then
     # xterm.js for web/wstelnet.html, and playwright-core for the browser tests.
     (cd "$(dirname "$0")/../web" && npm ci --no-audit --no-fund --loglevel=error)
     (cd "$(dirname "$0")/../test/browser" && npm ci --no-audit --no-fund --loglevel=error)
+    # websockify-js, a contender in bench/run.py.
+    (cd "$(dirname "$0")/../bench/node" && npm ci --no-audit --no-fund --loglevel=error)
 fi
