@@ -39,6 +39,29 @@ class ProcSampler(PeriodicSampler):
             pass  # the process exited
 
 
+def socket_count(pid):
+    """Descriptors of a process that are sockets (listeners and connections)."""
+    count = 0
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            count += os.readlink(f"/proc/{pid}/fd/{fd}").startswith("socket:")
+        except OSError:
+            pass  # closed between listing and reading
+    return count
+
+
+async def settled(server, listeners=1, timeout=10):
+    """Waits until the harness's readiness probe is gone: -v logs "client sent nothing" a moment
+    before the probe's socket is closed, so also wait until only the listening sockets are left.
+    Returns the idle server's fd count and RSS (KiB)."""
+    await asyncio.to_thread(server.wait_for_log, "client sent nothing")
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while socket_count(server.pid) > listeners and loop.time() < deadline:
+        await asyncio.sleep(0.01)  # polling the condition itself, bounded by the deadline
+    return fd_count(server.pid), rss_kib(server.pid)
+
+
 async def wait_for_fd_count(pid, expected, timeout):
     """Polls until the process has exactly `expected` descriptors; returns the last count."""
     loop = asyncio.get_running_loop()

@@ -14,7 +14,7 @@ import subprocess
 import threading
 
 from aio_ws import (OP_BINARY, OP_CLOSE, Closed, ProcSampler, RecordEchoTarget, WsConn,
-                    close_payload, fd_count, record, rss_kib, wait_for_fd_count)
+                    close_payload, fd_count, record, rss_kib, settled, wait_for_fd_count)
 from harness import MIB, Websockify, run_cases
 from targets import CHUNK, TcpTarget
 
@@ -138,11 +138,6 @@ class Bystander:
 
 async def open_bystanders(server, count, seed):
     return [await Bystander(server, f"bystander-{i}", seed + i).open() for i in range(count)]
-
-
-async def settled(server):
-    await asyncio.to_thread(server.wait_for_log, "client sent nothing")
-    return fd_count(server.pid), rss_kib(server.pid)
 
 
 async def wait_log(server, pattern, timeout=SETTLE):
