@@ -24,6 +24,8 @@ FD_SETTLE_TIMEOUT = 10.0
 # Memory that may stay with the allocator after the sessions are gone (free lists, arenas),
 # beyond a quarter of the peak growth. Generous: the figures are printed for the report.
 RSS_SLACK_KIB = 16 * 1024
+# Heap per session between messages, with generous room (about 24 KiB measured in -O0 builds).
+IDLE_SESSION_KIB = 48
 
 
 def under_asan(pid):
@@ -199,6 +201,12 @@ async def concurrent_1k_connections():
             assert during["fds"] >= base_fds + 2 * CONCURRENT, (
                 f"with {CONCURRENT} sessions open websockify had {during['fds']} fds "
                 f"(baseline {base_fds}): the sessions were not all open at once")
+            per_session = (during["rss"] - base_rss) / CONCURRENT
+            print(f"  RSS growth per open session: {per_session:.1f} KiB")
+            # Sessions waiting for data hold no relay buffers (they were 2 x 64 KiB each).
+            assert under_asan(server.pid) or per_session <= IDLE_SESSION_KIB, (
+                f"{per_session:.1f} KiB of RSS per open session, at most {IDLE_SESSION_KIB} "
+                f"expected: do idle sessions hold buffers again?")
             assert not target.errors, f"the target found {len(target.errors)} bad records: " \
                                       f"{target.errors[:5]}"
             assert target.records_ok == 5 * CONCURRENT, \

@@ -5,6 +5,7 @@
 #include "websockify/net/peer_reset.hpp"
 #include "websockify/net/with_timeout.hpp"
 #include "websockify/relay/frame_writer.hpp"
+#include "websockify/relay/idle_read.hpp"
 #include "websockify/ws/frame_decoder.hpp"
 #include "websockify/ws/message_deflater.hpp"
 #include "websockify/ws/message_inflater.hpp"
@@ -241,25 +242,28 @@ template <class Stream, class Target>
 net::awaitable<pump_end> client_to_target(session<Stream, Target>& s,
                                           std::span<const std::byte> already_read)
 {
-    std::vector<std::byte> buffer(std::max(s.settings.buffer_size, already_read.size()));
-    std::copy(already_read.begin(), already_read.end(), buffer.begin());
+    read_buffer buffer(std::max(s.settings.buffer_size, already_read.size()));
     std::size_t filled = already_read.size();
+    if (filled > 0)
+    {
+        std::copy(already_read.begin(), already_read.end(), buffer.get().begin());
+    }
     codec::base64_decoder base64;
     target_batch batch;
     for (;;)
     {
         if (filled == 0)
         {
-            auto [ec, n] = co_await s.client.async_read_some(asio::buffer(buffer), net::use_tuple);
-            if (ec)
+            const auto read = co_await read_when_ready(s.client, buffer);
+            if (read.ec)
             {
-                co_return pump_end{pump_stop::client_vanished, 1006, ec.message()};
+                co_return pump_end{pump_stop::client_vanished, 1006, read.ec.message()};
             }
             log::traffic('}');
-            filled = n;
+            filled = read.bytes;
             s.last_from_client = steady_clock::now();
         }
-        std::span<std::byte> input(buffer.data(), filled);
+        std::span<std::byte> input(buffer.get().data(), filled);
         filled = 0;
         batch.clear();
         std::optional<pump_end> stop;
@@ -333,10 +337,12 @@ bool is_orderly_close(const std::error_code& ec)
 template <class Stream, class Target>
 net::awaitable<pump_end> target_to_client(session<Stream, Target>& s)
 {
-    std::vector<std::byte> buffer(s.settings.buffer_size);
+    read_buffer buffer(s.settings.buffer_size);
     for (;;)
     {
-        auto [ec, n] = co_await s.target.async_read_some(asio::buffer(buffer), net::use_tuple);
+        const auto read = co_await read_when_ready(s.target, buffer);
+        const auto ec = read.ec;
+        const auto n = read.bytes;
         if (is_orderly_close(ec))
         {
             co_return pump_end{pump_stop::target_closed,
@@ -352,7 +358,7 @@ net::awaitable<pump_end> target_to_client(session<Stream, Target>& s)
         log::traffic('{');
         s.to_client += n;
         s.last_data = steady_clock::now();
-        const auto chunk = std::span<const std::byte>(buffer).first(n);
+        const auto chunk = std::span<const std::byte>(buffer.get()).first(n);
         if (s.recording != nullptr)
         {
             s.recording->add(record::direction::to_client, chunk);
