@@ -271,6 +271,21 @@ bool check_log_destination(const config::log_destination& log_to)
     return true;
 }
 
+/// --metrics-listen [ADDR:]PORT, in the listen address's syntax; a bad one is a usage error.
+bool parse_metrics_listen(const std::string& text, config::settings& settings)
+{
+    try
+    {
+        settings.metrics_listen = config::parse_listen_address(text);
+        return true;
+    }
+    catch (const config::invalid_argument& e)
+    {
+        fail("--metrics-listen " + text + ": " + e.what());
+        return false;
+    }
+}
+
 /// --unix-listen-mode: octal like chmod's (e.g. 600, 0660).
 bool parse_file_mode(const std::string& text, std::uint32_t& mode)
 {
@@ -505,6 +520,10 @@ command_line parse_command_line(int argc, char** argv)
                    "/dev/log, or UDP host:port (RFC 5424)");
     cli.add_flag("--legacy-syslog", log_to.legacy_syslog,
                  "with --syslog: the older RFC 3164 format instead of RFC 5424");
+    std::string metrics_listen;
+    cli.add_option("--metrics-listen", metrics_listen,
+                   "serve Prometheus /metrics, /healthz and /readyz over plain HTTP on "
+                   "[ADDR:]PORT, a port apart from the public one (e.g. 127.0.0.1:9100)");
     cli.add_option("addresses", positionals,
                    "[source_addr:]source_port and target_addr:target_port");
 
@@ -562,6 +581,10 @@ command_line parse_command_line(int argc, char** argv)
     settings.heartbeat = from_seconds(heartbeat_seconds);
     settings.session_idle_timeout = from_seconds(session_idle_seconds);
     if (!parse_file_mode(unix_listen_mode, settings.unix_listen_mode))
+    {
+        return exit_with(usage_error);
+    }
+    if (cli.count("--metrics-listen") > 0 && !parse_metrics_listen(metrics_listen, settings))
     {
         return exit_with(usage_error);
     }

@@ -149,6 +149,7 @@ net::awaitable<void> accept_loop(net::stream_acceptor& acceptor, const shared_st
             continue;
         }
         trouble.recovered(*state.limits);
+        state.metrics->connection_accepted();
         const auto peer = net::name_peer(socket);
         // Unix socket clients share one "address": only the total limit applies to them.
         const auto limit_key = peer.address.starts_with("unix:") ? std::string() : peer.address;
@@ -157,6 +158,7 @@ net::awaitable<void> accept_loop(net::stream_acceptor& acceptor, const shared_st
         if (hit != limit_hit::none)
         {
             refusals.refused(hit, peer.address, *state.limits);
+            state.metrics->handshake_failed(metrics::handshake_failure::limit);
             asio::co_spawn(acceptor.get_executor(),
                            refuse_connection(std::move(socket), state.settings.close_timeout),
                            asio::detached);

@@ -4,6 +4,8 @@
 #include "websockify/server/target_policy.hpp"
 #include "websockify/token/find_token.hpp"
 
+#include <chrono>
+
 namespace websockify::server
 {
 namespace
@@ -55,15 +57,17 @@ std::optional<std::string> auth_refusal(const http::request_head& request,
     {
         return std::nullopt;
     }
+    state.metrics->handshake_failed(metrics::handshake_failure::auth_refused);
     log.info("auth_refused",
              "authentication refused (" + std::to_string(verdict.status) + "): " + verdict.reason,
              {{"status", static_cast<std::uint64_t>(verdict.status)}, {"reason", verdict.reason}});
     return http::format_error_response(verdict.status, verdict.reason, verdict.headers);
 }
 
-void log_token_refused(const log::connection_log& log, const std::string& token, int status,
-                       const std::string& detail)
+void log_token_refused(const shared_state& state, const log::connection_log& log,
+                       const std::string& token, int status, const std::string& detail)
 {
+    state.metrics->handshake_failed(metrics::handshake_failure::token_refused);
     log.info(
         "token_refused",
         "token '" + token + "' refused (" + std::to_string(status) + "): " + detail,
@@ -124,20 +128,22 @@ net::awaitable<admission> admit_session(const http::request_head& request,
         const std::string where = state.settings.tokens.from_host
                                       ? "no Host header"
                                       : "no token query parameter or cookie";
-        log_token_refused(log, "", 400, where);
+        log_token_refused(state, log, "", 400, where);
         co_return refuse(400, "token missing: " + where);
     }
+    const auto asked = std::chrono::steady_clock::now();
     const auto found = co_await state.tokens->lookup(*token);
+    state.metrics->token_lookup_took(std::chrono::steady_clock::now() - asked);
     if (!found.found)
     {
         const int status = status_for(found.failure.kind);
-        log_token_refused(log, *token, status, found.failure.detail);
+        log_token_refused(state, log, *token, status, found.failure.detail);
         co_return refuse(status, client_reason(found.failure.kind));
     }
     const auto disallowed = co_await target_refusal(*found.found, state);
     if (disallowed)
     {
-        log_token_refused(log, *token, 403, *disallowed);
+        log_token_refused(state, log, *token, 403, *disallowed);
         co_return refuse(403, "target not allowed");
     }
     co_return admitted(*found.found);

@@ -30,6 +30,7 @@ namespace
 {
 
 using std::chrono::steady_clock;
+using failure = metrics::handshake_failure;
 
 /// Writes a complete HTTP response, then closes without losing it.
 template <class Stream>
@@ -72,10 +73,10 @@ net::awaitable<std::optional<std::byte>> peek_first_byte(net::stream_socket& cli
 }
 
 /// Answers a Flash socket policy request (first byte '<'), as the 2011 websockify did.
-net::awaitable<void> answer_flash_policy(net::stream_socket& client,
-                                         const config::settings& settings,
+net::awaitable<void> answer_flash_policy(net::stream_socket& client, const shared_state& state,
                                          const log::connection_log& log)
 {
+    const auto& settings = state.settings;
     std::string received(http::flash_policy_request.size(), '\0');
     auto read =
         co_await net::with_timeout(asio::async_read(client, asio::buffer(received), net::use_tuple),
@@ -83,11 +84,25 @@ net::awaitable<void> answer_flash_policy(net::stream_socket& client,
     if (!read || std::get<0>(*read) || !http::is_flash_policy_request(received))
     {
         log.info("bad_request", "first bytes are neither TLS, HTTP nor a Flash policy request");
+        state.metrics->handshake_failed(failure::bad_request);
         net::close_now(client);
         co_return;
     }
     log.info("flash_policy", log.peer() + ": Sending flash policy response");
     co_await answer_and_close(client, std::string(http::flash_policy_response), settings);
+}
+
+failure head_failure_reason(net::head_read::outcome status)
+{
+    switch (status)
+    {
+    case net::head_read::outcome::too_large:
+        return failure::too_large;
+    case net::head_read::outcome::timed_out:
+        return failure::timeout;
+    default:
+        return failure::client_closed;
+    }
 }
 
 std::string_view head_failure_text(net::head_read::outcome status)
@@ -154,6 +169,20 @@ void log_session_closed(const log::connection_log& log, const std::string& targe
               {"closed_by", side}});
 }
 
+/// The "session closed" line's notions, as metrics: "client_closed", "target_closed", ...
+void count_session_closed(metrics::proxy_metrics& counted, const relay::relay_outcome& outcome)
+{
+    counted.session_closed(std::string(relay::to_string(outcome.side)) + "_closed",
+                           outcome.close_code, outcome.bytes_from_client, outcome.bytes_to_client);
+}
+
+/// A session upgraded but never relayed: the client got close 1011 (refuse_unreachable).
+void count_connect_failed(metrics::proxy_metrics& counted)
+{
+    counted.session_closed("connect_failed",
+                           static_cast<std::uint16_t>(ws::close_code::internal_error), 0, 0);
+}
+
 void log_tls_failure(const log::connection_log& log, std::error_code why)
 {
     log.info("tls_failed", "TLS handshake failed: " + why.message(), {{"error", why.message()}});
@@ -194,15 +223,22 @@ net::awaitable<void> refuse_unreachable(Stream& client, const config::settings& 
                                    "Failed to connect to downstream server", settings);
 }
 
-/// Tells the tracker when a WebSocket session starts and ends (--run-once), however it ends.
+/// Tells the tracker (--run-once) and the sessions_active gauge when a WebSocket session starts
+/// and ends, however it ends.
 class websocket_session_mark
 {
 public:
-    explicit websocket_session_mark(session_tracker& sessions) : sessions_(sessions)
+    websocket_session_mark(session_tracker& sessions, metrics::proxy_metrics& counted)
+        : sessions_(sessions), counted_(counted)
     {
         sessions_.websocket_started();
+        counted_.session_opened();
     }
-    ~websocket_session_mark() { sessions_.websocket_ended(); }
+    ~websocket_session_mark()
+    {
+        sessions_.websocket_ended();
+        counted_.session_ended();
+    }
     websocket_session_mark(const websocket_session_mark&) = delete;
     websocket_session_mark& operator=(const websocket_session_mark&) = delete;
     websocket_session_mark(websocket_session_mark&&) = delete;
@@ -210,6 +246,7 @@ public:
 
 private:
     session_tracker& sessions_;
+    metrics::proxy_metrics& counted_;
 };
 
 config::endpoint tcp_endpoint(const token::target& where)
@@ -270,14 +307,16 @@ net::awaitable<void> relay_to_target(Stream& client, const shared_state& state,
                                      RelayFunction relay_with)
 {
     const auto& settings = state.settings;
-    const websocket_session_mark mark(*state.sessions);
+    const websocket_session_mark mark(*state.sessions, *state.metrics);
     const auto started = steady_clock::now();
     const auto target_text = target_name(where);
     log_connecting(log, target_text);
     auto target = co_await connect_to_target(where, state);
+    state.metrics->target_connect_took(steady_clock::now() - started);
     if (!target)
     {
         log_connect_failed(log, target_text, target.error());
+        count_connect_failed(*state.metrics);
         co_await refuse_unreachable(client, settings);
         co_return;
     }
@@ -294,12 +333,14 @@ net::awaitable<void> relay_to_target(Stream& client, const shared_state& state,
         if (!secured)
         {
             log_connect_failed(log, target_text + " (TLS)", secured.error());
+            count_connect_failed(*state.metrics);
             co_await refuse_unreachable(client, settings);
             co_return;
         }
         outcome = co_await relay_with(*secured);
     }
     log_session_closed(log, target_text, outcome, steady_clock::now() - started);
+    count_session_closed(*state.metrics, outcome);
 }
 
 /// --compress: permessage-deflate (RFC 7692) for RFC 6455 sessions that offer it, except in
@@ -343,6 +384,7 @@ net::awaitable<void> serve_hixie(Stream& client, const http::request_head& head,
     if (!request)
     {
         log_bad_handshake(log, request.error());
+        state.metrics->handshake_failed(failure::bad_handshake);
         co_await answer_and_close(client, ws::format_upgrade_error(request.error()), settings);
         co_return;
     }
@@ -366,6 +408,7 @@ net::awaitable<void> serve_hixie(Stream& client, const http::request_head& head,
             if (!read || std::get<0>(*read))
             {
                 log.info("bad_handshake", "Hixie-76 client did not send its 8 key bytes");
+                state.metrics->handshake_failed(failure::bad_handshake);
                 net::close_now(client);
                 co_return;
             }
@@ -409,6 +452,7 @@ net::awaitable<void> serve_upgrade(Stream& client, const shared_state& state,
     if (read.status != net::head_read::outcome::complete)
     {
         log.info("bad_request", std::string(head_failure_text(read.status)));
+        state.metrics->handshake_failed(head_failure_reason(read.status));
         if (read.status == net::head_read::outcome::too_large)
         {
             co_await answer_and_close(
@@ -424,6 +468,7 @@ net::awaitable<void> serve_upgrade(Stream& client, const shared_state& state,
     if (!head)
     {
         log.info("bad_request", "bad request: " + head.error().message());
+        state.metrics->handshake_failed(failure::bad_request);
         co_await answer_and_close(client, ws::format_upgrade_error(head.error()), settings);
         co_return;
     }
@@ -443,6 +488,7 @@ net::awaitable<void> serve_upgrade(Stream& client, const shared_state& state,
             co_return;
         }
         log_web_request(log, *head, 405);
+        state.metrics->handshake_failed(failure::method_not_allowed);
         co_await answer_and_close(client, not_an_upgrade_response(), settings);
         co_return;
     }
@@ -451,6 +497,7 @@ net::awaitable<void> serve_upgrade(Stream& client, const shared_state& state,
         if (!settings.hixie)
         {
             log.info("bad_handshake", "Hixie-75/76 client refused (start with --hixie to allow)");
+            state.metrics->handshake_failed(failure::bad_handshake);
             co_await answer_and_close(client, hixie_disabled_response(), settings);
             co_return;
         }
@@ -462,6 +509,7 @@ net::awaitable<void> serve_upgrade(Stream& client, const shared_state& state,
     if (!upgrade)
     {
         log_bad_handshake(log, upgrade.error());
+        state.metrics->handshake_failed(failure::bad_handshake);
         co_await answer_and_close(client, ws::format_upgrade_error(upgrade.error()), settings);
         co_return;
     }
@@ -509,12 +557,14 @@ net::awaitable<void> serve_connection(net::stream_socket client, const shared_st
     if (!first)
     {
         log.debug("silent", "client sent nothing");
+        const bool timed_out = steady_clock::now() >= handshake_deadline;
+        state.metrics->handshake_failed(timed_out ? failure::timeout : failure::client_closed);
         net::close_now(client);
         co_return;
     }
     if (*first == std::byte{'<'})
     {
-        co_await answer_flash_policy(client, settings, log);
+        co_await answer_flash_policy(client, state, log);
         co_return;
     }
     if (!looks_like_tls(*first))
@@ -522,6 +572,7 @@ net::awaitable<void> serve_connection(net::stream_socket client, const shared_st
         if (settings.tls.ssl_only)
         {
             log.info("plain_refused", "non-SSL connection received but disallowed (--ssl-only)");
+            state.metrics->handshake_failed(failure::plain_refused);
             net::close_now(client);
             co_return;
         }
@@ -533,6 +584,7 @@ net::awaitable<void> serve_connection(net::stream_socket client, const shared_st
     if (!state.tls)
     {
         log.info("tls_refused", "SSL connection but '" + settings.tls.cert + "' not found");
+        state.metrics->handshake_failed(failure::tls_refused);
         net::close_now(client);
         co_return;
     }
@@ -541,9 +593,12 @@ net::awaitable<void> serve_connection(net::stream_socket client, const shared_st
     auto shook =
         co_await net::with_timeout(stream.async_handshake(net::tls_stream::server, net::use_tuple),
                                    time_left(handshake_deadline));
-    if (!shook || std::get<0>(*shook))
+    const bool tls_ok = shook && !std::get<0>(*shook);
+    state.metrics->tls_handshake_done(tls_ok);
+    if (!tls_ok)
     {
         log_tls_failure(log, shook ? std::get<0>(*shook) : std::error_code(asio::error::timed_out));
+        state.metrics->handshake_failed(failure::tls_failed);
         net::close_now(stream);
         co_return;
     }

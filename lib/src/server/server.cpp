@@ -13,6 +13,8 @@
 #include "websockify/process/privileges.hpp"
 #include "websockify/server/accept_loop.hpp"
 #include "websockify/server/drain.hpp"
+#include "websockify/server/metrics_server.hpp"
+#include "websockify/server/readiness.hpp"
 #include "websockify/server/session_tracker.hpp"
 #include "websockify/server/stop_triggers.hpp"
 #include "websockify/tls/certificate_watch.hpp"
@@ -45,7 +47,8 @@ constexpr std::chrono::milliseconds port_report_limit = 30s;
 
 /// Python websockify's startup block, with the address actually bound (port 0 picks one).
 void log_settings(const config::settings& settings, const net::stream_acceptor& acceptor,
-                  bool tls_enabled, const std::optional<web::options>& web_root)
+                  bool tls_enabled, const std::optional<web::options>& web_root,
+                  const std::optional<net::stream_acceptor>& metrics_acceptor)
 {
     const auto bound = net::name_listener(acceptor);
     const auto listening =
@@ -86,6 +89,13 @@ void log_settings(const config::settings& settings, const net::stream_acceptor& 
         target = "unix socket " + settings.unix_target;
     }
     log::server_info("  - proxying from " + listening + " to " + target);
+    if (metrics_acceptor)
+    {
+        const config::endpoint metrics{settings.metrics_listen->host,
+                                       net::name_listener(*metrics_acceptor).port};
+        log::server_info("  - Metrics and health checks (plain HTTP) on " +
+                         config::to_string(metrics) + ": /metrics, /healthz, /readyz");
+    }
 }
 
 /// --max-connections: the descriptor limit is raised to carry it, and without the option the
@@ -217,6 +227,7 @@ struct server_parts
     asio::signal_set& signals;
     asio::signal_set& hangup;
     wrap::supervisor* program;
+    readiness& ready;
 };
 
 void log_internal_failure(const std::exception_ptr& failure)
@@ -274,6 +285,8 @@ net::awaitable<int> serve_then_stop(server_parts& parts)
 {
     const auto request = co_await serve_until_stop_request(parts);
     log::server_info(request.reason);
+    // /readyz turns 503 for the whole drain, so a load balancer stops sending clients.
+    parts.ready.stopping();
     // New clients are refused rather than left in the backlog while we stop.
     asio::error_code ignored;
     parts.acceptor.close(ignored);
@@ -361,12 +374,20 @@ int serve(config::settings effective, process::daemon_link* daemon)
         load_auth_plugin(effective),
         recorder ? &*recorder : nullptr};
     auto acceptor = open_configured_listener(io.get_executor(), effective);
+    // Opened before privileges are dropped, like the public port, so it may be privileged too.
+    std::optional<net::stream_acceptor> metrics_acceptor;
+    if (effective.metrics_listen)
+    {
+        metrics_acceptor.emplace(open_metrics_listener(io.get_executor(), effective));
+    }
+    readiness ready(program.get());
+    ready.listening();
     std::optional<net::unix_socket_file> socket_file;
     if (!effective.unix_listen.empty())
     {
         socket_file.emplace(effective.unix_listen);
     }
-    log_settings(effective, acceptor, state.tls != nullptr, state.web);
+    log_settings(effective, acceptor, state.tls != nullptr, state.web, metrics_acceptor);
     log::server_info(limits_line);
     std::optional<process::pid_file> pid;
     if (!effective.lifecycle.pid_file.empty())
@@ -392,7 +413,7 @@ int serve(config::settings effective, process::daemon_link* daemon)
         daemon->ready();
     }
 
-    server_parts parts{acceptor, state, sessions, signals, hangup, program.get()};
+    server_parts parts{acceptor, state, sessions, signals, hangup, program.get(), ready};
     int status = 0;
     asio::co_spawn(io, serve_then_stop(parts),
                    [&io, &status](const std::exception_ptr& e, int result)
@@ -405,6 +426,11 @@ int serve(config::settings effective, process::daemon_link* daemon)
                        // Connections still open after the drain are cut here.
                        io.stop();
                    });
+    if (metrics_acceptor)
+    {
+        // Serves through the drain too (/readyz says 503 then); io.stop() ends it.
+        start_metrics_server(*metrics_acceptor, state.metrics->all(), ready, effective);
+    }
     io.run();
     io.destroy_pending_work();
     return status;

@@ -118,6 +118,7 @@ std::error_code supervisor::spawn(const rebind_request& request, int inherited_f
     exit_status_.reset();
     groups_.push_back(*pid);
     started_at_ = steady_clock::now();
+    note_running();
     return {};
 }
 
@@ -196,6 +197,14 @@ void supervisor::reap()
         }
     }
     std::erase_if(groups_, [](pid_t group) { return ::kill(-group, 0) != 0 && errno == ESRCH; });
+    note_running();
+}
+
+void supervisor::note_running() noexcept
+{
+    // In ignore mode the program may have forked a daemon and exited: its group still serves.
+    const bool group_serves = options_.mode == config::wrap_mode::ignore && !groups_.empty();
+    running_.store(program_.has_value() || group_serves, std::memory_order_relaxed);
 }
 
 void supervisor::signal_groups(int number) const

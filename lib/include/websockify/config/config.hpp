@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -189,6 +190,9 @@ struct settings
     std::chrono::milliseconds session_idle_timeout{0};
     /// --log-file, --syslog, --legacy-syslog: where log lines go besides stderr.
     log_destination log_to;
+    /// --metrics-listen [ADDR:]PORT: a separate plain-HTTP port for /metrics, /healthz and
+    /// /readyz; unset means none.
+    std::optional<endpoint> metrics_listen;
 };
 
 /// `[source_addr:]source_port` as Python websockify takes it; `[::1]:80` for IPv6.

@@ -2,6 +2,7 @@
 
 #include "websockify/auth/auth_plugin.hpp"
 #include "websockify/config/config.hpp"
+#include "websockify/metrics/proxy_metrics.hpp"
 #include "websockify/net/asio.hpp"
 #include "websockify/recording/record_writer.hpp"
 #include "websockify/server/connection_limits.hpp"
@@ -43,6 +44,10 @@ struct shared_state
     /// --max-connections and --max-connections-per-ip (the first resolved by run()).
     std::shared_ptr<connection_limits> limits = std::make_shared<connection_limits>(
         settings.max_connections, settings.max_connections_per_ip);
+    /// Counted whether or not --metrics-listen serves them (a few relaxed atomic adds); never
+    /// null. Qualified: a bare `metrics::` here would change meaning once the member exists.
+    std::shared_ptr<websockify::metrics::proxy_metrics> metrics =
+        std::make_shared<websockify::metrics::proxy_metrics>();
 };
 
 } // namespace websockify::server

@@ -6,6 +6,7 @@
 #include "websockify/wrap/program_environment.hpp"
 #include "websockify/wrap/respawn_backoff.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <optional>
@@ -51,11 +52,17 @@ public:
     /// period; waits (bounded) until they are gone and reaps them.
     net::awaitable<void> stop();
 
+    /// For /readyz: the program runs (in ignore mode, a process of its group, e.g. the daemon
+    /// it forked, still runs). False between an exit and its respawn. Safe from any thread.
+    bool running() const noexcept { return running_.load(std::memory_order_relaxed); }
+
 private:
     /// Starts the program once; why it could not be started, or no error.
     std::error_code spawn(const rebind_request& request, int inherited_fd);
     /// Reaps every exited child; records the program's wait status and forgets empty groups.
     void reap();
+    /// Updates running() from what reap() and spawn() learnt.
+    void note_running() noexcept;
     /// The program's next wait status; nullopt when cancelled.
     net::awaitable<std::optional<int>> wait_for_exit();
     /// Waits out the backoff and starts the program again, retrying failed starts; false when
@@ -77,6 +84,7 @@ private:
     std::vector<pid_t> groups_;      ///< process groups started and maybe still alive
     std::chrono::steady_clock::time_point started_at_;
     respawn_backoff backoff_;
+    std::atomic<bool> running_{false};
 };
 
 } // namespace websockify::wrap
