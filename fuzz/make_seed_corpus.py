@@ -261,3 +261,113 @@ for name, target in [
     ("query-and-fragment", "/dir?x=1#frag"), ("asterisk", "*"), ("missing", "/nope/x.html"),
 ]:
     write("resolve_target", name, target)
+
+
+# --- token files ----------------------------------------------------------------------------------
+# A token_file seed is the file, in the format of Python websockify's ReadOnlyTokenFile.
+
+for name, text in [
+    ("python-docs-example", "# token: host:port\ntoken1: 192.168.1.10:5900\ntoken2: vnc2.internal:5901\n"),
+    ("ipv6-targets", "v6: ::1:5900\nbracketed: [fd00::12]:5901\nmapped: ::ffff:10.0.0.1:5902\n"),
+    ("unix-socket", "sock: unix_socket:/run/vnc/display0.sock\nempty: unix_socket:\n"),
+    ("comments-blank-crlf", "# first\r\n\r\n   \r\n  # indented comment\r\na: h:1\r\n"),
+    ("tab-separator", "a:\thost:5900\nb:\t\tother:5901\n"),
+    ("no-space-after-colon", "a:host:5900\nb :host:5901\n"),
+    ("later-line-wins", "a: first:1\nb: keep:2\na: second:3\n"),
+    ("bad-ports", "p0: h:0\nbig: h:65536\nneg: h:-1\nplus: h:+5\nhex: h:0x10\nnone: h:\n"),
+    ("empty-token-and-host", ": h:1\nx: :5900\ny: []:1\n"),
+    ("colon-in-token", "a:: h:1\nurl:http: //x:80\n"),
+    ("no-trailing-newline", "last: host.example:5900"),
+    ("whitespace-everywhere", " \t tok \t:  \v host \f:\t 5900 \r\n"),
+    ("nul-and-high-bytes", "t\0k: h\xff\xfe:5900\n\xef\xbb\xbfbom: h:1\n"),
+]:
+    write("token_file", name, text)
+
+
+# --- JWT ------------------------------------------------------------------------------------------
+# A jwt seed is: mode byte, then text. Modes 0, 1, 2: a token checked with the fuzzer's HS256,
+# RS256 or ES256 key; 3: "HEADER\nCLAIMS" that the fuzzer signs with its HS256 secret; 7: a key
+# file. The HS256 secret is the fuzzer's, base64url of b"websockify-fuzz-hs256-secret-key".
+
+import hashlib
+import hmac
+import json
+
+JWT_SECRET = b"websockify-fuzz-hs256-secret-key"
+
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def jwt(header, claims, secret=JWT_SECRET, signature=None):
+    signing_input = b64url(json.dumps(header).encode()) + "." + b64url(json.dumps(claims).encode())
+    if signature is None:
+        signature = hmac.new(secret, signing_input.encode(), hashlib.sha256).digest()
+    return signing_input + "." + b64url(signature)
+
+
+GOOD = {"host": "vnc1.internal", "port": 5901}
+for name, mode, text in [
+    ("hs256-valid", 0, jwt({"alg": "HS256", "typ": "JWT"}, GOOD)),
+    ("hs256-port-string-exp", 0, jwt({"alg": "HS256"}, {"host": "::1", "port": "5900", "exp": 4e9})),
+    ("hs256-wrong-secret", 0, jwt({"alg": "HS256"}, GOOD, secret=b"other")),
+    ("alg-none", 0, jwt({"alg": "none"}, GOOD, signature=b"")),
+    ("rs256-bad-signature", 1, jwt({"alg": "RS256"}, GOOD, signature=bytes(128))),
+    ("es256-bad-signature", 2, jwt({"alg": "ES256"}, GOOD, signature=bytes(range(64)))),
+    ("jwe-five-parts", 0, "eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.a.b.c.d"),
+    ("padded-base64", 0, "eyJhbGciOiJIUzI1NiJ9.e30=.c2ln"),
+    ("signed-valid", 3, '{"alg":"HS256"}\n{"host":"10.0.0.5","port":5900,"nbf":1,"exp":2e9}'),
+    ("signed-expired", 3, '{"alg":"HS256"}\n{"host":"h","port":1,"exp":1000}'),
+    ("signed-not-yet", 3, '{"alg":"HS256"}\n{"host":"h","port":1,"nbf":9e9}'),
+    ("signed-crit", 3, '{"alg":"HS256","crit":["b64"]}\n{"host":"h","port":1}'),
+    ("signed-bad-claims", 3, '{"alg":"HS256"}\n{"host":7,"port":[1],"exp":"soon"}'),
+    ("signed-port-range", 3, '{"alg":"HS256"}\n{"host":"h","port":65536}'),
+    ("key-hmac-secret", 7, b64url(JWT_SECRET) + "\n"),
+    ("key-ec-public", 7, "-----BEGIN PUBLIC KEY-----\n"
+     "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEhy17/WS2s0WhU1jcLNtmk3JDesYe\n"
+     "EQb6SCgv+D/KUW/PVjb4jV0AkLejOC6HGrR+Sybww96aHSJxbLd8AKcY9A==\n-----END PUBLIC KEY-----\n"),
+    ("key-broken-pem", 7, "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"),
+]:
+    write("jwt", name, bytes([mode]) + text.encode())
+
+
+# --- JSON targets, Redis values and sources -------------------------------------------------------
+# A json_target seed is one text, read as a JSONTokenApi answer, a TokenRedis value and a
+# TokenRedis source.
+
+for name, text in [
+    ("port-number", '{"host": "vnc1.internal", "port": 5901}'),
+    ("port-string", '{"host": "10.0.0.5", "port": "5900"}'),
+    ("ipv6-host", '{"host": "fd00::1", "port": 5900, "extra": [1, 2]}'),
+    ("bracketed-host", '{"host": "[::1]", "port": 1}'),
+    ("port-negative-float", '{"host": "h", "port": -1}\n{"host": "h", "port": 5.9e3}'),
+    ("port-too-big", '{"host": "h", "port": 18446744073709551617}'),
+    ("host-not-string", '{"host": null, "port": 1}'),
+    ("not-object", '["h", 1]'),
+    ("redis-json-value", ' {"host": "vnc1.internal:5901"}\n'),
+    ("redis-plain-value", "  vnc1.internal:5901\r\n"),
+    ("redis-source-full", "redis.example:6380:2:s3cret:websockify:tokens"),
+    ("redis-source-defaults", "localhost::::"),
+    ("unicode-escape", '{"host": "\\u00e9x\\ud83d\\ude00", "port": "00022"}'),
+]:
+    write("json_target", name, text)
+
+
+# --- allow lists ----------------------------------------------------------------------------------
+# An allow_list seed is lines: --allow-target rules, and targets after a '>'.
+
+for name, text in [
+    ("readme-forms", "10.0.0.0/8\n192.168.1.5:5900\n[fd00::]/8:5900-5999\nfd00::1\n"
+     "vnc1.internal:5901\n*:5900-5999\nunix:/run/vnc\n>10.1.2.3:5900\n>vnc1.internal:5901\n"
+     ">[fd00::7]:5950\n>unix:/run/vnc/a.sock\n>unix:/run/vncx\n"),
+    ("mapped-ipv4", "10.0.0.0/8\n>[::ffff:10.0.0.1]:22\n>::ffff:11.0.0.1:22\n"),
+    ("case-insensitive-name", "VNC.Example:5900\n>vnc.EXAMPLE:5900\n>vnc.example:5901\n"),
+    ("bad-rules", "10.0.0.0/33\n[fd00::\n*:0\n*:6000-5000\n*:\nunix:relative\nbad_name\n:\n"),
+    ("prefix-zero", "0.0.0.0/0:1-65535\n::/0\n>203.0.113.9:443\n>[2001:db8::1]:80\n"),
+    ("odd-prefix", "192.168.1.77/27:5900\n>192.168.1.64:5900\n>192.168.1.96:5900\n"),
+    ("unix-root", "unix:/\n>unix:/tmp/x\n"),
+    ("empty-list", ">host:1\n>unix:/x\n"),
+    ("host-name-target-only-address-rules", "10.0.0.0/8\n>internal.example:5900\n"),
+]:
+    write("allow_list", name, text)
