@@ -55,7 +55,7 @@ class target_allow_list
 public:
     target_allow_list() = default;
 
-    /// Throws config::invalid_argument naming the bad rule.
+    /// Throws std::invalid_argument naming the bad rule.
     static target_allow_list parse(const std::vector<std::string>& rules);
 
     bool empty() const noexcept { return rules_.empty(); }
@@ -73,7 +73,7 @@ private:
     std::vector<allow_rule> rules_;
 };
 
-/// One rule; throws config::invalid_argument.
+/// One rule; throws std::invalid_argument.
 allow_rule parse_allow_rule(std::string_view text);
 
 } // namespace websockify::token
