@@ -46,14 +46,20 @@ TEST(ReadBuffer, AReleasedBlockIsReusedByTheNextStreamThatWakes)
     EXPECT_EQ(second.get().size(), 4096U);
 }
 
-TEST(ReadWhenReady, HoldsNoBufferWhileWaitingAndReadsWhatArrives)
+/// One socket pair, one read buffer, and the result of the last read_when_ready started.
+class ReadWhenReady : public testing::Test
 {
+protected:
+    net::awaitable<void> read_once() { result = co_await read_when_ready(sockets.ours, buffer); }
+
     asio::io_context io;
-    socket_pair sockets(io);
-    read_buffer buffer(1024);
+    socket_pair sockets{io};
+    read_buffer buffer{1024};
     std::optional<read_result> result;
-    auto read_once = [&]() -> net::awaitable<void>
-    { result = co_await read_when_ready(sockets.ours, buffer); };
+};
+
+TEST_F(ReadWhenReady, HoldsNoBufferWhileWaitingAndReadsWhatArrives)
+{
 
     send_text(sockets.peer, "abc");
     asio::co_spawn(io, read_once(), asio::detached);
@@ -80,14 +86,8 @@ TEST(ReadWhenReady, HoldsNoBufferWhileWaitingAndReadsWhatArrives)
     EXPECT_EQ(std::string_view(reinterpret_cast<const char*>(buffer.get().data()), 2), "de");
 }
 
-TEST(ReadWhenReady, ReportsEndOfStreamAfterThePeerCloses)
+TEST_F(ReadWhenReady, ReportsEndOfStreamAfterThePeerCloses)
 {
-    asio::io_context io;
-    socket_pair sockets(io);
-    read_buffer buffer(1024);
-    std::optional<read_result> result;
-    auto read_once = [&]() -> net::awaitable<void>
-    { result = co_await read_when_ready(sockets.ours, buffer); };
     asio::co_spawn(io, read_once(), asio::detached);
     io.poll();
     sockets.peer.close();
