@@ -1,6 +1,7 @@
 #include "cli.hpp"
 
 #include "websockify/process/privileges.hpp"
+#include "websockify/record/record_name.hpp"
 #include "websockify/token/allow_list.hpp"
 
 #include <CLI/CLI.hpp>
@@ -199,6 +200,27 @@ std::string conflicting_options(const config::settings& settings, bool wraps_pro
     {
         return "wrapping a program (-- PROGRAM) needs a TCP listen port and target: drop "
                "--inetd, --unix-listen, --unix-target and --token-plugin";
+    }
+    return {};
+}
+
+/// --record's file name (prefix or pattern) and its bounds, checked before anything starts.
+std::string record_problem(const config::settings& settings)
+{
+    const auto& limits = settings.record_limits;
+    if (settings.record.empty())
+    {
+        return limits.max_size != 0 || limits.rotate
+                   ? "--record-max-size and --record-rotate need --record"
+                   : "";
+    }
+    if (const auto problem = record::pattern_problem(settings.record))
+    {
+        return "--record '" + settings.record + "': " + *problem;
+    }
+    if (limits.rotate && limits.max_size == 0)
+    {
+        return "--record-rotate needs --record-max-size (the size at which a file is full)";
     }
     return {};
 }
@@ -499,7 +521,17 @@ command_line parse_command_line(int argc, char** argv)
 
     cli.add_option("--record", settings.record,
                    "record each WebSocket session to FILE.<connection number>, in the format "
-                   "of noVNC's playback page");
+                   "of noVNC's playback page; with placeholders ({n} connection number, "
+                   "{token}, {client} address, {time} UTC) FILE names each file itself and an "
+                   "existing file is never overwritten");
+    cli.add_option("--record-max-size", settings.record_limits.max_size,
+                   "end a recording file at this size (e.g. 100M; K, M, G are powers of 1024)")
+        ->transform(CLI::AsSizeValue(false))
+        ->check(
+            CLI::Range(std::uint64_t{1024}, std::uint64_t{1} << 50U).description("at least 1K"));
+    cli.add_flag("--record-rotate", settings.record_limits.rotate,
+                 "with --record-max-size: continue a full recording in FILE.part2, FILE.part3, "
+                 "... instead of ending it");
     double heartbeat_seconds = 0;
     double session_idle_seconds = 0;
     cli.add_option("--heartbeat", heartbeat_seconds,
@@ -602,6 +634,11 @@ command_line parse_command_line(int argc, char** argv)
                       : apply_addresses(settings, positionals);
     if (!addresses_ok)
     {
+        return exit_with(usage_error);
+    }
+    if (const auto problem = record_problem(settings); !problem.empty())
+    {
+        fail(problem);
         return exit_with(usage_error);
     }
     if (const auto problem = privilege_problem(settings); !problem.empty())

@@ -38,7 +38,7 @@ void make_paths_absolute(settings& s)
     }
     for (auto* path :
          {&s.tls.cert, &s.tls.key, &s.tls.cafile, &s.target_tls.cafile, &s.web, &s.unix_listen,
-          &s.unix_target, &s.lifecycle.pid_file, &s.wrap.rebind_library})
+          &s.unix_target, &s.lifecycle.pid_file, &s.wrap.rebind_library, &s.record})
     {
         make_absolute(*path);
     }

@@ -61,4 +61,40 @@ std::string format_entry(direction way, std::uint64_t ms, std::span<const std::b
     return entry;
 }
 
+std::size_t escaped_size(std::byte value) noexcept
+{
+    const auto c = static_cast<unsigned char>(value);
+    if (c == '\\' || c == '\'' || c == '\t' || c == '\n' || c == '\r')
+    {
+        return 2;
+    }
+    return c >= 0x20 && c < 0x7f ? 1 : 4;
+}
+
+std::size_t entry_overhead(std::uint64_t ms) noexcept
+{
+    std::size_t digits = 1;
+    for (auto rest = ms / 10; rest != 0; rest /= 10)
+    {
+        ++digits;
+    }
+    return std::string_view("'{{',\n").size() + digits;
+}
+
+std::size_t fitting_prefix(std::span<const std::byte> bytes, std::size_t room) noexcept
+{
+    std::size_t used = 0;
+    std::size_t count = 0;
+    for (const auto b : bytes)
+    {
+        used += escaped_size(b);
+        if (used > room)
+        {
+            break;
+        }
+        ++count;
+    }
+    return count;
+}
+
 } // namespace websockify::record

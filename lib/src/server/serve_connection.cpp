@@ -8,11 +8,13 @@
 #include "websockify/net/graceful_close.hpp"
 #include "websockify/net/read_request_head.hpp"
 #include "websockify/net/with_timeout.hpp"
+#include "websockify/record/record_name.hpp"
 #include "websockify/relay/hixie_relay.hpp"
 #include "websockify/relay/relay.hpp"
 #include "websockify/server/admission.hpp"
 #include "websockify/server/target_policy.hpp"
 #include "websockify/tls/client_certificate.hpp"
+#include "websockify/token/find_token.hpp"
 #include "websockify/web/serve.hpp"
 #include "websockify/wrap/program_target.hpp"
 #include "websockify/ws/frame.hpp"
@@ -280,17 +282,37 @@ net::awaitable<result<net::stream_socket>> connect_to_target(const token::target
     co_return connected;
 }
 
-/// --record: FILE.<n>, n the connection's number; null without --record or on failure.
+/// --record: the file named by the --record prefix or pattern for this session; null without
+/// --record or when the file cannot be created (the session goes on unrecorded).
 std::unique_ptr<recording::session_recording> open_recording(const shared_state& state,
+                                                             const http::request_head& head,
                                                              const log::connection_log& log)
 {
     if (state.recorder == nullptr)
     {
         return nullptr;
     }
-    const auto path = state.settings.record + "." + std::to_string(log.id());
-    log.info("record", "opening record file: " + path, {{"file", path}});
-    return state.recorder->open(path);
+    const auto& settings = state.settings;
+    record::name_fields fields;
+    fields.connection = log.id();
+    fields.token = token::find_token(head, settings.tokens.from_host).value_or("");
+    fields.client = log.peer();
+    fields.unix_seconds = std::chrono::duration_cast<std::chrono::seconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count();
+    recording::file_policy policy;
+    policy.max_size = settings.record_limits.max_size;
+    policy.rotate = settings.record_limits.rotate;
+    // Python overwrites FILE.<n>; a pattern names files that outlive restarts and repeat
+    // tokens, so an earlier recording is never replaced.
+    policy.keep_existing = record::is_pattern(settings.record);
+    auto recording = state.recorder->open(record::file_name(settings.record, fields), policy);
+    if (recording)
+    {
+        log.info("record", "opening record file: " + recording->path(),
+                 {{"file", recording->path()}});
+    }
+    return recording;
 }
 
 /// Python's wording: "connecting to: host:port" or "connecting to: unix socket PATH".
@@ -531,7 +553,7 @@ net::awaitable<void> serve_upgrade(Stream& client, const shared_state& state,
     }
     log_upgrade(log, scheme_line, upgrade->target, mode);
     log_compression(log, extensions);
-    const auto recording = open_recording(state, log);
+    const auto recording = open_recording(state, *head, log);
     const auto early_bytes = std::as_bytes(std::span(read.rest));
     co_await relay_to_target(client, state, log, *admitted.target,
                              [&](auto& target)

@@ -166,6 +166,25 @@ std::optional<web::options> load_web(const config::settings& settings)
     return options;
 }
 
+/// --record: the writer thread, after checking that the files' directory exists (the
+/// directories are never created on demand, so a typo is a startup error, not a warning per
+/// session).
+std::optional<recording::record_writer> load_recorder(const config::settings& settings)
+{
+    if (settings.record.empty())
+    {
+        return std::nullopt;
+    }
+    const auto directory = std::filesystem::path(settings.record).parent_path();
+    std::error_code ec;
+    if (!directory.empty() && !std::filesystem::is_directory(directory, ec))
+    {
+        throw net::startup_error("--record directory '" + directory.string() +
+                                 "' does not exist or is not a directory");
+    }
+    return std::optional<recording::record_writer>(std::in_place);
+}
+
 /// Threads that token plugins hand blocking lookups to (HTTP APIs, Redis).
 constexpr std::size_t token_worker_threads = 4;
 
@@ -354,11 +373,7 @@ int serve(config::settings effective, process::daemon_link* daemon)
     const auto program = prepare_wrap(io.get_executor(), effective);
 
     session_tracker sessions(io.get_executor());
-    std::optional<recording::record_writer> recorder;
-    if (!effective.record.empty())
-    {
-        recorder.emplace();
-    }
+    auto recorder = load_recorder(effective);
     std::optional<asio::thread_pool> token_workers;
     if (!effective.tokens.plugin.empty())
     {

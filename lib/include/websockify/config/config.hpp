@@ -132,6 +132,15 @@ struct compression_options
     int max_window_bits = 15;
 };
 
+/// Bounds on each recording file.
+struct record_limit_options
+{
+    /// --record-max-size: bytes per file; 0 means unbounded.
+    std::uint64_t max_size = 0;
+    /// --record-rotate: a full file goes on in NAME.part2, ... instead of ending the recording.
+    bool rotate = false;
+};
+
 /// Everything `run()` needs, filled by the CLI and checked by `validate()`.
 struct settings
 {
@@ -145,8 +154,11 @@ struct settings
     /// --unix-target PATH: the target is a unix socket instead of `target`.
     std::string unix_target;
     lifecycle_options lifecycle;
-    /// --record FILE: each WebSocket session is recorded to FILE.<connection number>.
+    /// --record FILE: each WebSocket session is recorded to FILE.<connection number>, or, when
+    /// FILE holds placeholders ({n}, {token}, {client}, {time}), to FILE with them filled in.
     std::string record;
+    /// --record-max-size / --record-rotate.
+    record_limit_options record_limits;
     token_options tokens;
     auth_options auth;
     bool verbose = false;
