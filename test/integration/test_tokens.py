@@ -8,6 +8,7 @@ which target its token reached.
 
 import asyncio
 import os
+import signal
 import socket
 import tempfile
 import threading
@@ -103,6 +104,30 @@ async def read_only_token_file_is_read_once():
                 await asyncio.sleep(0.6)
 
 
+async def sighup_reloads_read_only_file_and_cache():
+    """SIGHUP re-reads a ReadOnlyTokenFile and forgets cached lookups: a token moved to another
+    target is followed at once, and a new token is known."""
+    with SourceTarget(b"first") as first, SourceTarget(b"second") as second, \
+            tempfile.TemporaryDirectory() as tmp:
+        tokens = os.path.join(tmp, "tokens")
+        write(tokens, f"vnc: 127.0.0.1:{first.port}\n")
+        with token_server("--token-plugin", "ReadOnlyTokenFile", "--token-source", tokens,
+                          "--token-cache-ttl", "300") as server:
+            assert await first_bytes(server, "/?token=vnc") == b"first"  # now cached
+            write(tokens, f"vnc: 127.0.0.1:{second.port}\nnew: 127.0.0.1:{first.port}\n")
+            assert refusal(server, "/?token=new").status == 404, "read before SIGHUP"
+            server.proc.send_signal(signal.SIGHUP)
+            server.wait_for_log(r"SIGHUP: token cache cleared")
+            server.wait_for_log(r"SIGHUP: token source .*tokens reloaded: 2 tokens")
+            assert await first_bytes(server, "/?token=vnc") == b"second", "cache not dropped"
+            assert await first_bytes(server, "/?token=new") == b"first"
+            os.remove(tokens)
+            server.proc.send_signal(signal.SIGHUP)
+            server.wait_for_log(r"SIGHUP: token source .* is gone, keeping the previous tokens")
+            assert await first_bytes(server, "/?token=new") == b"first"
+            assert server.running(), "websockify died on SIGHUP"
+
+
 def unknown_and_missing_tokens_refused():
     with tempfile.TemporaryDirectory() as tmp:
         tokens = os.path.join(tmp, "tokens")
@@ -185,5 +210,5 @@ if __name__ == "__main__":
     run_cases({f.__name__: f for f in [
         token_file_routes_each_token, target_config_alias_and_directory,
         token_file_change_picked_up, read_only_token_file_is_read_once,
-        unknown_and_missing_tokens_refused, host_token_from_host_header, token_file_name_plugin,
+        sighup_reloads_read_only_file_and_cache, unknown_and_missing_tokens_refused, host_token_from_host_header, token_file_name_plugin,
         unix_socket_directory_plugin, bad_plugin_options]})

@@ -272,6 +272,18 @@ net::awaitable<stop_request> stop_when_program_exits(wrap::supervisor& program)
     co_return stop_request{"wrapped program exited with status " + std::to_string(status), status};
 }
 
+/// What SIGHUP reloads besides the certificate: the log file (logrotate's move-then-HUP) and
+/// the token store (files, JWT key, cache). True when there was something to reload.
+std::function<bool()> reload_on_hangup(const shared_state& state)
+{
+    return [&state]
+    {
+        const bool reopened = log::reopen_files();
+        const bool tokens = state.tokens && state.tokens->reload();
+        return reopened || tokens;
+    };
+}
+
 /// Serves until the first reason to stop: a signal, --timeout, --idle-timeout, --run-once's
 /// session, or the wrapped program's exit. Triggers that are off never fire.
 net::awaitable<stop_request> serve_until_stop_request(server_parts& parts)
@@ -282,7 +294,8 @@ net::awaitable<stop_request> serve_until_stop_request(server_parts& parts)
     // co_await expression twice.
     auto accepting = never_stop(accept_loop(parts.acceptor, parts.state));
     auto reloading = never_stop(tls::watch_certificates(settings.tls, parts.state.tls.get(),
-                                                        parts.hangup, certificate_poll_interval));
+                                                        parts.hangup, certificate_poll_interval,
+                                                        reload_on_hangup(parts.state)));
     auto signalled = stop_on_signal(parts.signals);
     auto timed_out = lifecycle.timeout.count() > 0 ? stop_after(lifecycle.timeout) : never();
     auto idle = lifecycle.idle_timeout.count() > 0

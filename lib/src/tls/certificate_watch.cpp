@@ -52,7 +52,8 @@ void reload(const config::tls_options& options, context_holder& holder, std::str
 
 net::awaitable<void> watch_certificates(const config::tls_options& options, context_holder* holder,
                                         asio::signal_set& hangup,
-                                        std::chrono::steady_clock::duration poll)
+                                        std::chrono::steady_clock::duration poll,
+                                        std::function<bool()> also_on_hangup)
 {
     asio::steady_timer timer(co_await asio::this_coro::executor);
     auto known = read_times(options);
@@ -67,11 +68,10 @@ net::awaitable<void> watch_certificates(const config::tls_options& options, cont
             {
                 co_return;
             }
-            // The one hangup signal also serves logrotate's move-then-HUP.
-            const bool reopened = log::reopen_files();
+            const bool reloaded_other = also_on_hangup ? also_on_hangup() : false;
             if (holder == nullptr)
             {
-                if (!reopened)
+                if (!reloaded_other)
                 {
                     log::server_info("SIGHUP: nothing to reload (TLS is off)");
                 }

@@ -1,3 +1,4 @@
+#include "websockify/log/log.hpp"
 #include "websockify/token_plugins/plugins.hpp"
 
 #include <mutex>
@@ -31,6 +32,18 @@ public:
             remember(std::move(token), *result.found);
         }
         co_return result;
+    }
+
+    bool reload() override
+    {
+        {
+            const std::lock_guard lock(mutex_);
+            entries_.clear();
+        }
+        // A changed store must not keep answering from the cache for another TTL.
+        log::server_info("SIGHUP: token cache cleared");
+        inner_->reload();
+        return true;
     }
 
 private:

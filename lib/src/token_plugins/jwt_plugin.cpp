@@ -1,5 +1,6 @@
 // JWTTokenApi: the token itself is a signed JWT naming the target, so a lookup is only a
 // signature check (tens of microseconds) and runs on the server thread.
+#include "websockify/log/log.hpp"
 #include "websockify/net/listener.hpp"
 #include "websockify/token/jwt.hpp"
 #include "websockify/token_plugins/plugins.hpp"
@@ -42,14 +43,31 @@ lookup_result verify(const token::jwt_key& key, const std::string& token)
 class jwt_plugin final : public token_plugin
 {
 public:
-    explicit jwt_plugin(token::jwt_key key) : key_(std::move(key)) {}
+    explicit jwt_plugin(std::string path) : path_(std::move(path)), key_(load_key_file(path_)) {}
 
     net::awaitable<lookup_result> lookup(std::string token) override
     {
         co_return verify(key_, token);
     }
 
+    /// Key rotation without a restart: the new key applies to the next lookup.
+    bool reload() override
+    {
+        try
+        {
+            key_ = load_key_file(path_);
+        }
+        catch (const net::startup_error& e)
+        {
+            log::server_warn(std::string("SIGHUP: keeping the previous JWT key: ") + e.what());
+            return true;
+        }
+        log::server_info("SIGHUP: JWT key reloaded from " + path_);
+        return true;
+    }
+
 private:
+    std::string path_;
     token::jwt_key key_;
 };
 
@@ -58,7 +76,7 @@ private:
 std::unique_ptr<token_plugin> make_jwt_plugin(const std::string& source,
                                               const plugin_context& /*context*/)
 {
-    return std::make_unique<jwt_plugin>(load_key_file(source));
+    return std::make_unique<jwt_plugin>(source);
 }
 
 } // namespace websockify::token_plugins

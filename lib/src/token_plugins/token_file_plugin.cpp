@@ -103,6 +103,21 @@ public:
         co_return lookup_result::success(found->second);
     }
 
+    bool reload() override
+    {
+        std::error_code ec;
+        if (!fs::exists(source_, ec))
+        {
+            log::server_warn("SIGHUP: token source " + source_.string() +
+                             " is gone, keeping the previous tokens");
+            return true;
+        }
+        load(); // unreadable files and bad lines are logged one by one
+        log::server_info("SIGHUP: token source " + source_.string() +
+                         " reloaded: " + std::to_string(tokens_.size()) + " tokens");
+        return true;
+    }
+
 private:
     void load()
     {

@@ -9,6 +9,8 @@ which target its token reached.
 
 import asyncio
 import os
+import shutil
+import signal
 import socket
 import statistics
 import sys
@@ -207,6 +209,30 @@ async def jwt_bad_signatures_are_403():
             with open(keys.key_file["RS256"], "rb") as f:
                 pem = f.read()
             expect_status(server, keys.sign("HS256", target_claims(target), secret=pem), 403)
+
+
+async def jwt_key_rotated_on_sighup():
+    """Key rotation without a restart: after the key file is replaced and SIGHUP sent, tokens of
+    the new key pass and those of the old one are refused; a broken key file keeps the key."""
+    with tempfile.TemporaryDirectory() as tmp, SourceTarget(b"jwt") as target:
+        keys = JwtKeys(tmp)
+        key_file = os.path.join(tmp, "current.pem")
+        shutil.copy(keys.key_file["RS256"], key_file)
+        old_token = keys.sign("RS256", target_claims(target))
+        new_token = keys.sign("ES256", target_claims(target))
+        with token_server("JWTTokenApi", key_file) as server:
+            assert await first_bytes(server, old_token) == b"jwt"
+            expect_status(server, new_token, 403)
+            shutil.copy(keys.key_file["ES256"], key_file)
+            server.proc.send_signal(signal.SIGHUP)
+            server.wait_for_log(r"SIGHUP: JWT key reloaded from .*current\.pem")
+            assert await first_bytes(server, new_token) == b"jwt"
+            expect_status(server, old_token, 403)
+            with open(key_file, "w") as f:
+                f.write("not a key\n")
+            server.proc.send_signal(signal.SIGHUP)
+            server.wait_for_log(r"SIGHUP: keeping the previous JWT key: .*current\.pem")
+            assert await first_bytes(server, new_token) == b"jwt"
 
 
 def jwt_bad_key_file_is_a_startup_error():
@@ -446,6 +472,7 @@ run_cases({
     "jwt_expired_and_not_yet_valid_are_403": jwt_expired_and_not_yet_valid_are_403,
     "jwt_bad_signatures_are_403": jwt_bad_signatures_are_403,
     "jwt_bad_key_file_is_a_startup_error": jwt_bad_key_file_is_a_startup_error,
+    "jwt_key_rotated_on_sighup": jwt_key_rotated_on_sighup,
     "redis_json_and_plain_values": redis_json_and_plain_values,
     "redis_namespace": redis_namespace,
     "redis_password_and_db": redis_password_and_db,

@@ -53,6 +53,12 @@ public:
     token_plugin& operator=(token_plugin&&) = delete;
 
     virtual net::awaitable<lookup_result> lookup(std::string token) = 0;
+
+    /// SIGHUP: read again what the plugin loaded at startup (token files, a JWT key) and drop
+    /// cached lookups. Logs what it did; a source that cannot be read is logged and the
+    /// previous contents kept. False when the plugin keeps nothing to reload. Called on the
+    /// thread that awaits lookup().
+    virtual bool reload() { return false; }
 };
 
 /// What plugins may use: the server's executor (where lookup() is awaited) and a pool for
