@@ -12,7 +12,7 @@ RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         cmake ninja-build ccache g++ pkg-config \
         libasio-dev libssl-dev libcli11-dev libspdlog-dev libgtest-dev \
-        libcurl4-openssl-dev libhiredis-dev nlohmann-json3-dev zlib1g-dev \
+        libcurl4-openssl-dev libhiredis-dev nlohmann-json3-dev zlib1g-dev libsystemd-dev \
         npm ca-certificates \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
@@ -34,7 +34,7 @@ FROM debian:bookworm-slim
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         libc6 libgcc-s1 libstdc++6 zlib1g libssl3 libspdlog1.10 libfmt9 libcurl4 \
-        libhiredis0.14 ca-certificates curl \
+        libhiredis0.14 libsystemd0 ca-certificates curl \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=build /staging/usr/local/ /usr/local/
 # An unprivileged account: ports above 1023 need no root, and --user is not needed.

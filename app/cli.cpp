@@ -1,6 +1,7 @@
 #include "cli.hpp"
 
 #include "websockify/process/privileges.hpp"
+#include "websockify/process/systemd.hpp"
 #include "websockify/record/record_name.hpp"
 #include "websockify/token/allow_list.hpp"
 
@@ -104,9 +105,10 @@ bool apply_wrap(config::settings& settings, const std::vector<std::string>& posi
 
 /// `[source_addr:]source_port target_addr:target_port`, where --inetd or --unix-listen replace
 /// the first and --unix-target the second. False (after one line on stderr) for anything else.
-bool apply_addresses(config::settings& settings, const std::vector<std::string>& positionals)
+bool apply_addresses(config::settings& settings, std::vector<std::string> positionals)
 {
-    const bool listen_elsewhere = settings.inetd || !settings.unix_listen.empty();
+    const bool activated = settings.activated_listen_fd >= 0;
+    const bool listen_elsewhere = settings.inetd || !settings.unix_listen.empty() || activated;
     const bool target_elsewhere = !settings.unix_target.empty() || !settings.tokens.plugin.empty();
     std::string expected;
     if (!listen_elsewhere)
@@ -119,6 +121,12 @@ bool apply_addresses(config::settings& settings, const std::vector<std::string>&
     }
     const std::size_t wanted =
         std::size_t{listen_elsewhere ? 0U : 1U} + std::size_t{target_elsewhere ? 0U : 1U};
+    if (activated && positionals.size() == wanted + 1)
+    {
+        // A unit written for a plain start keeps its listen port; systemd's socket (the same
+        // port, if the .socket file says so) is used instead, and the log names it.
+        positionals.erase(positionals.begin());
+    }
     if (positionals.size() != wanted)
     {
         if (wanted == 0)
@@ -150,6 +158,52 @@ bool apply_addresses(config::settings& settings, const std::vector<std::string>&
         return false;
     }
     return true;
+}
+
+/// Systemd socket activation: the sockets systemd passed become the public listener and, when
+/// one is named "metrics", the metrics listener. Empty, or why they cannot be used.
+std::string adopt_systemd_sockets(config::settings& settings, bool metrics_listen_given,
+                                  bool short_wrap_form)
+{
+    const auto passed = process::take_systemd_sockets();
+    if (passed.empty())
+    {
+        return {};
+    }
+    for (const auto& socket : passed)
+    {
+        int& slot =
+            socket.name == "metrics" ? settings.activated_metrics_fd : settings.activated_listen_fd;
+        if (slot >= 0)
+        {
+            return "systemd passed more than one " +
+                   std::string(socket.name == "metrics" ? "socket named 'metrics'"
+                                                        : "listening socket") +
+                   " (LISTEN_FDS=" + std::to_string(passed.size()) +
+                   "); websockify serves one, plus one named 'metrics' for --metrics-listen";
+        }
+        slot = socket.fd;
+    }
+    if (settings.activated_listen_fd < 0)
+    {
+        return "systemd passed only the socket named 'metrics'; the public socket is missing";
+    }
+    if (settings.inetd || !settings.unix_listen.empty())
+    {
+        return "--inetd and --unix-listen name the listening socket, but systemd passed one "
+               "(socket activation); drop them";
+    }
+    if (metrics_listen_given && settings.activated_metrics_fd >= 0)
+    {
+        return "--metrics-listen and systemd's socket named 'metrics' both give the metrics "
+               "listener; give one";
+    }
+    if (short_wrap_form)
+    {
+        return "with systemd socket activation, give the listen port before -- PROGRAM (the "
+               "short form lets the program choose the port, but systemd has bound it already)";
+    }
+    return {};
 }
 
 /// Options that cannot work together; the reason, or empty.
@@ -618,6 +672,13 @@ command_line parse_command_line(int argc, char** argv)
     }
     if (cli.count("--metrics-listen") > 0 && !parse_metrics_listen(metrics_listen, settings))
     {
+        return exit_with(usage_error);
+    }
+    if (const auto problem = adopt_systemd_sockets(settings, cli.count("--metrics-listen") > 0,
+                                                   wraps_program && positionals.empty());
+        !problem.empty())
+    {
+        fail(problem);
         return exit_with(usage_error);
     }
     if (const auto conflict = conflicting_options(settings, wraps_program); !conflict.empty())

@@ -9,6 +9,8 @@ find_package(CURL REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
 find_package(nlohmann_json 3 REQUIRED)
+# systemd socket activation (LISTEN_FDS) and sd_notify.
+pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
 # permessage-deflate (RFC 7692, --compress).
 find_package(ZLIB REQUIRED)
 

@@ -6,7 +6,7 @@ set -euo pipefail
 mode=${1:-build}
 build_packages=(cmake ninja-build ccache g++ pkg-config
                 libasio-dev libssl-dev libcli11-dev libspdlog-dev libgtest-dev
-                libcurl4-openssl-dev libhiredis-dev nlohmann-json3-dev zlib1g-dev)
+                libcurl4-openssl-dev libhiredis-dev nlohmann-json3-dev zlib1g-dev libsystemd-dev)
 # libclang-rt-14-dev holds libFuzzer and the sanitizer runtimes for clang (the fuzz preset); clang
 # only recommends it, and recommends are not installed here.
 test_packages=(python3 python3-websockets python3-websocket curl openssl socat procps telnetd-ssl

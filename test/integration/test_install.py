@@ -32,6 +32,7 @@ REBIND = "lib/websockify/rebind.so"
 WEB_DIR = "share/websockify/web"
 MAN_PAGE = "share/man/man1/websockify.1"
 UNIT = "lib/systemd/system/websockify.service"
+SOCKET_UNIT = "lib/systemd/system/websockify.socket"
 SYSUSERS = "lib/sysusers.d/websockify.conf"
 MAN_SECTIONS = ["NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "SIGNALS", "EXIT STATUS",
                 "EXAMPLES", "SEE ALSO"]
@@ -135,7 +136,7 @@ def layout():
     with installed() as (prefix, output):
         assert_file(prefix, BINARY, executable=True)
         assert_file(prefix, REBIND)
-        for relative in (MAN_PAGE, UNIT, SYSUSERS):
+        for relative in (MAN_PAGE, UNIT, SOCKET_UNIT, SYSUSERS):
             assert_file(prefix, relative)
         web_root = os.path.realpath(os.path.join(prefix, WEB_DIR))
         for page in ("websock.js", "wstelnet.html", "wsirc.html"):
@@ -317,7 +318,8 @@ def systemd_unit():
             # Documentation=man:websockify(1) is looked up with man, in the installed pages.
             env = dict(os.environ, MANPATH=os.path.join(prefix, "share", "man"))
             man_check = [] if shutil.which("man") else ["--man=no"]
-            result = run([analyze, "verify", *man_check, unit], env=env)
+            socket_unit = assert_file(prefix, SOCKET_UNIT)
+            result = run([analyze, "verify", *man_check, unit, socket_unit], env=env)
             assert result.returncode == 0 and not result.stderr.strip(), \
                 f"systemd-analyze verify:\n{indent(result.stdout + result.stderr)}"
         else:

@@ -26,9 +26,10 @@ int socket_option(int fd, int name)
 
 } // namespace
 
-stream_acceptor adopt_listener(const asio::any_io_executor& executor, int fd)
+stream_acceptor adopt_listener(const asio::any_io_executor& executor, int fd,
+                               std::string_view what)
 {
-    const std::string which = "--inetd: file descriptor " + std::to_string(fd);
+    const std::string which = std::string(what) + ": file descriptor " + std::to_string(fd);
     sockaddr_storage address{};
     socklen_t size = sizeof(address);
     // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast): the sockets API's shape

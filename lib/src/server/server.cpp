@@ -15,6 +15,7 @@
 #include "websockify/server/drain.hpp"
 #include "websockify/server/metrics_server.hpp"
 #include "websockify/server/readiness.hpp"
+#include "websockify/server/service_manager.hpp"
 #include "websockify/server/session_tracker.hpp"
 #include "websockify/server/stop_triggers.hpp"
 #include "websockify/tls/certificate_watch.hpp"
@@ -46,15 +47,31 @@ constexpr auto certificate_poll_interval = 2s;
 constexpr std::chrono::milliseconds port_report_limit = 30s;
 
 /// Python websockify's startup block, with the address actually bound (port 0 picks one).
+/// The address a TCP listener is bound to, as host:port ([v6]:port); `fallback` for others.
+std::string bound_address(const net::stream_acceptor& acceptor, const std::string& fallback)
+{
+    asio::error_code ec;
+    const auto local = net::as_tcp(acceptor.local_endpoint(ec));
+    if (ec || !local)
+    {
+        return fallback;
+    }
+    return config::to_string(config::endpoint{local->address().to_string(), local->port()});
+}
+
 void log_settings(const config::settings& settings, const net::stream_acceptor& acceptor,
                   bool tls_enabled, const std::optional<web::options>& web_root,
                   const std::optional<net::stream_acceptor>& metrics_acceptor)
 {
     const auto bound = net::name_listener(acceptor);
-    const auto listening =
-        bound.unix_path.empty()
-            ? config::to_string(config::endpoint{settings.listen.host, bound.port})
-            : "unix socket " + bound.unix_path;
+    auto listening = bound.unix_path.empty()
+                         ? config::to_string(config::endpoint{settings.listen.host, bound.port})
+                         : "unix socket " + bound.unix_path;
+    if (settings.activated_listen_fd >= 0)
+    {
+        listening = (bound.unix_path.empty() ? bound_address(acceptor, listening) : listening) +
+                    " (systemd socket activation)";
+    }
     log::server_info("WebSocket server settings:");
     log::server_info("  - Listen on " + listening + (settings.inetd ? " (inetd)" : ""));
     if (web_root)
@@ -91,10 +108,13 @@ void log_settings(const config::settings& settings, const net::stream_acceptor& 
     log::server_info("  - proxying from " + listening + " to " + target);
     if (metrics_acceptor)
     {
-        const config::endpoint metrics{settings.metrics_listen->host,
-                                       net::name_listener(*metrics_acceptor).port};
-        log::server_info("  - Metrics and health checks (plain HTTP) on " +
-                         config::to_string(metrics) + ": /metrics, /healthz, /readyz");
+        const auto metrics =
+            settings.metrics_listen
+                ? config::to_string(config::endpoint{settings.metrics_listen->host,
+                                                     net::name_listener(*metrics_acceptor).port})
+                : bound_address(*metrics_acceptor, "a socket from systemd");
+        log::server_info("  - Metrics and health checks (plain HTTP) on " + metrics +
+                         ": /metrics, /healthz, /readyz");
     }
 }
 
@@ -230,6 +250,10 @@ net::stream_acceptor open_configured_listener(const asio::any_io_executor& execu
     {
         return net::adopt_listener(executor, 0);
     }
+    if (settings.activated_listen_fd >= 0)
+    {
+        return net::adopt_listener(executor, settings.activated_listen_fd, "systemd socket");
+    }
     if (!settings.unix_listen.empty())
     {
         return net::open_unix_listener(executor, settings.unix_listen, settings.unix_listen_mode);
@@ -278,8 +302,10 @@ std::function<bool()> reload_on_hangup(const shared_state& state)
 {
     return [&state]
     {
+        announce_reloading();
         const bool reopened = log::reopen_files();
         const bool tokens = state.tokens && state.tokens->reload();
+        announce_reloaded();
         return reopened || tokens;
     };
 }
@@ -305,9 +331,10 @@ net::awaitable<stop_request> serve_until_stop_request(server_parts& parts)
         lifecycle.run_once ? stop_after_first_session(parts.sessions, parts.acceptor) : never();
     auto program_ended =
         parts.program != nullptr ? stop_when_program_exits(*parts.program) : never();
+    auto watchdog = never_stop(feed_watchdog());
     auto ended = co_await (std::move(accepting) || std::move(reloading) || std::move(signalled) ||
                            std::move(timed_out) || std::move(idle) || std::move(ran_once) ||
-                           std::move(program_ended));
+                           std::move(program_ended) || std::move(watchdog));
     co_return std::visit([](stop_request& r) { return std::move(r); }, ended);
 }
 
@@ -317,6 +344,7 @@ net::awaitable<int> serve_then_stop(server_parts& parts)
 {
     const auto request = co_await serve_until_stop_request(parts);
     log::server_info(request.reason);
+    announce_stopping(request.reason);
     // /readyz turns 503 for the whole drain, so a load balancer stops sending clients.
     parts.ready.stopping();
     // New clients are refused rather than left in the backlog while we stop.
@@ -404,7 +432,12 @@ int serve(config::settings effective, process::daemon_link* daemon)
     auto acceptor = open_configured_listener(io.get_executor(), effective);
     // Opened before privileges are dropped, like the public port, so it may be privileged too.
     std::optional<net::stream_acceptor> metrics_acceptor;
-    if (effective.metrics_listen)
+    if (effective.activated_metrics_fd >= 0)
+    {
+        metrics_acceptor.emplace(net::adopt_listener(
+            io.get_executor(), effective.activated_metrics_fd, "systemd socket 'metrics'"));
+    }
+    else if (effective.metrics_listen)
     {
         metrics_acceptor.emplace(open_metrics_listener(io.get_executor(), effective));
     }
@@ -440,6 +473,7 @@ int serve(config::settings effective, process::daemon_link* daemon)
     {
         daemon->ready();
     }
+    announce_ready("Serving on " + bound_address(acceptor, "a unix socket"));
 
     server_parts parts{acceptor, state, sessions, signals, hangup, program.get(), ready};
     int status = 0;

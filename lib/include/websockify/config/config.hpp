@@ -151,6 +151,12 @@ struct settings
     std::uint32_t unix_listen_mode = 0600;
     /// --inetd: file descriptor 0 is the listening socket; `listen` is unused.
     bool inetd = false;
+    /// Systemd socket activation (LISTEN_FDS): the listening socket passed as this descriptor
+    /// replaces `listen`; -1 when not socket-activated.
+    int activated_listen_fd = -1;
+    /// A passed socket named "metrics" (FileDescriptorName=metrics) serves what
+    /// --metrics-listen would; -1 when there is none.
+    int activated_metrics_fd = -1;
     /// --unix-target PATH: the target is a unix socket instead of `target`.
     std::string unix_target;
     lifecycle_options lifecycle;
