@@ -26,8 +26,7 @@ int socket_option(int fd, int name)
 
 } // namespace
 
-stream_acceptor adopt_listener(const asio::any_io_executor& executor, int fd,
-                               std::string_view what)
+stream_acceptor adopt_listener(const asio::any_io_executor& executor, int fd, std::string_view what)
 {
     const std::string which = std::string(what) + ": file descriptor " + std::to_string(fd);
     sockaddr_storage address{};
