@@ -43,18 +43,6 @@ awaitable<void> graceful_close(tls_stream& stream, std::chrono::steady_clock::du
     close_now(stream);
 }
 
-awaitable<void> finish_sending(stream_socket& stream, std::chrono::steady_clock::duration /*limit*/)
-{
-    asio::error_code ignored;
-    stream.shutdown(stream_socket::shutdown_send, ignored);
-    co_return;
-}
-
-awaitable<void> finish_sending(tls_stream& stream, std::chrono::steady_clock::duration limit)
-{
-    co_await with_timeout(stream.async_shutdown(use_tuple), limit);
-}
-
 void close_now(tls_stream& stream) noexcept
 {
     close_now(stream.next_layer());

@@ -36,8 +36,8 @@ private:
 } // namespace
 
 template <class Stream>
-frame_writer<Stream>::frame_writer(Stream& client)
-    : client_(client), lock_(client.get_executor(), 1)
+frame_writer<Stream>::frame_writer(Stream& client, std::chrono::steady_clock::duration finish_grace)
+    : client_(client), finish_grace_(finish_grace), lock_(client.get_executor(), 1)
 {
 }
 
@@ -63,7 +63,36 @@ net::awaitable<bool> frame_writer<Stream>::send(ws::opcode op, std::span<const s
     const std::array<asio::const_buffer, 2> frame{
         net::as_buffer(std::span<const std::byte>(header).first(header_size)),
         net::as_buffer(payload)};
-    auto [ec, written] = co_await asio::async_write(client_, frame, net::use_tuple);
+    // The write listens to `cut` only. The caller's cancellation (its slot in the coroutine's
+    // cancellation state) starts the grace timer instead, which pulls `cut` when it expires.
+    asio::cancellation_signal cut;
+    asio::steady_timer grace(client_.get_executor());
+    auto caller = co_await asio::this_coro::cancellation_state;
+    auto caller_slot = caller.slot();
+    // Unconnected when nothing above can cancel this coroutine (e.g. a refusal's close frame).
+    if (caller_slot.is_connected())
+    {
+        caller_slot.assign(
+            [&grace, &cut, limit = finish_grace_](asio::cancellation_type)
+            {
+                grace.expires_after(limit);
+                grace.async_wait(
+                    [&cut](const asio::error_code& ec)
+                    {
+                        if (!ec) // an aborted wait may run after this frame is gone: touch nothing
+                        {
+                            cut.emit(asio::cancellation_type::all);
+                        }
+                    });
+            });
+    }
+    auto [ec, written] = co_await asio::async_write(
+        client_, frame, asio::bind_cancellation_slot(cut.slot(), net::use_tuple));
+    if (caller_slot.is_connected())
+    {
+        caller_slot.clear();
+    }
+    grace.cancel();
     if (ec && written != 0 && written != header_size + payload.size())
     {
         broken_ = true;

@@ -461,6 +461,16 @@ net::awaitable<pump_end> watch_session(session<Stream, Target>& s, net::event& g
     }
 }
 
+/// The close frame for how the session ended, then the end of the client connection. The
+/// client's own code is echoed (RFC 6455 §5.5.1); 1005 becomes an empty close payload.
+/// Bounded: a client that stopped reading must not keep the session alive.
+template <class Stream, class Target>
+net::awaitable<void> answer_close(session<Stream, Target>& s, const pump_end& end)
+{
+    co_await net::with_timeout(s.writer.send_close(end.code, end.reason), s.settings.close_timeout);
+    co_await net::graceful_close(s.client, s.settings.close_timeout);
+}
+
 closed_by side_of(pump_stop why)
 {
     switch (why)
@@ -529,7 +539,7 @@ relay(Stream& client, Target& target, ws::subprotocol mode, std::span<const std:
         mode,
         settings,
         log,
-        frame_writer<Stream>(client),
+        frame_writer<Stream>(client, settings.close_timeout),
         ws::frame_decoder(client_frame_rules(settings, compression.has_value()))};
     s.recording = recording;
     if (compression)
@@ -551,8 +561,15 @@ relay(Stream& client, Target& target, ws::subprotocol mode, std::span<const std:
 
     if (end.why == pump_stop::client_sent_close)
     {
-        // Let the target read everything we delivered, then see EOF.
-        co_await net::finish_sending(target, settings.close_timeout);
+        // The target must read everything the client sent before its close. Closing a socket
+        // with unread bytes in its receive queue sends a reset, which also drops what the target
+        // has not read yet (RFC 6455 §1.4), so the target's side is shut down gently: EOF, and
+        // what it still sends is read and dropped until it closes (or close_timeout). The client
+        // gets its close answer meanwhile, not after.
+        auto target_done = net::graceful_close(target, settings.close_timeout);
+        auto client_done = answer_close(s, end);
+        co_await (std::move(target_done) && std::move(client_done));
+        co_return outcome;
     }
     net::close_now(target);
 
@@ -562,10 +579,7 @@ relay(Stream& client, Target& target, ws::subprotocol mode, std::span<const std:
         net::close_now(client);
         co_return outcome;
     }
-    // The client's own code is echoed (RFC 6455 §5.5.1); 1005 becomes an empty close payload.
-    // Bounded: a client that stopped reading must not keep the session alive.
-    co_await net::with_timeout(s.writer.send_close(end.code, end.reason), settings.close_timeout);
-    co_await net::graceful_close(client, settings.close_timeout);
+    co_await answer_close(s, end);
     co_return outcome;
 }
 
@@ -573,7 +587,7 @@ template <class Stream>
 net::awaitable<void> refuse_session(Stream& client, std::uint16_t code, std::string_view reason,
                                     const config::settings& settings)
 {
-    frame_writer<Stream> writer(client);
+    frame_writer<Stream> writer(client, settings.close_timeout);
     co_await writer.send_close(code, reason);
     co_await net::graceful_close(client, settings.close_timeout);
 }

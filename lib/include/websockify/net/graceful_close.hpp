@@ -15,11 +15,6 @@ awaitable<void> graceful_close(stream_socket& stream, std::chrono::steady_clock:
 /// The same for TLS: close_notify both ways (bounded by `linger`), then the socket.
 awaitable<void> graceful_close(tls_stream& stream, std::chrono::steady_clock::duration linger);
 
-/// Tells the peer we will send no more while still reading: a TCP half-close, or a TLS
-/// close_notify (bounded by `limit`, since a peer need not answer it at once).
-awaitable<void> finish_sending(stream_socket& stream, std::chrono::steady_clock::duration limit);
-awaitable<void> finish_sending(tls_stream& stream, std::chrono::steady_clock::duration limit);
-
 /// Closes a socket at once, ignoring errors (the peer may already be gone).
 void close_now(stream_socket& socket) noexcept;
 void close_now(tls_stream& stream) noexcept;

@@ -3,6 +3,7 @@
 #include "websockify/net/asio.hpp"
 #include "websockify/ws/frame.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -15,10 +16,17 @@ namespace websockify::relay
 template <class Stream> class frame_writer
 {
 public:
-    explicit frame_writer(Stream& client);
+    /// `finish_grace`: how long a frame already being written may go on after its writer was
+    /// cancelled (see send()).
+    frame_writer(Stream& client, std::chrono::steady_clock::duration finish_grace);
 
     /// Writes one unfragmented frame (header and payload in one gather write); `compressed`
     /// sets RSV1 for a permessage-deflate payload (RFC 7692 §6).
+    /// Cancelling the caller while it waits for its turn gives up at once; once the frame is
+    /// being written, cancellation lets it finish for up to `finish_grace` and only then cuts
+    /// it (leaving the writer broken). A frame cut in half would leave the client unable to
+    /// parse anything after it, the close frame included, and a pump is cancelled whenever
+    /// the other direction ends.
     /// False when the client stream failed or the write was cancelled.
     net::awaitable<bool> send(ws::opcode op, std::span<const std::byte> payload,
                               bool compressed = false);
@@ -32,6 +40,7 @@ public:
 
 private:
     Stream& client_;
+    std::chrono::steady_clock::duration finish_grace_;
     // channel<void()>: Asio 1.22 fails to compile channel<void(error_code)>.
     asio::experimental::channel<void()> lock_;
     bool broken_ = false;
