@@ -1,5 +1,7 @@
 #include "websockify/relay/idle_read.hpp"
 
+#include <algorithm>
+#include <utility>
 #include <vector>
 
 namespace websockify::relay
@@ -9,16 +11,16 @@ namespace
 
 /// Blocks released by idle streams on this thread, reused by streams that wake up: a stream
 /// that goes idle between every message must not cost an allocation (and maybe a trim of the
-/// heap top) each time. Only blocks of one size are kept, the relays' --buffer-size.
+/// heap top) each time. Kept by size: the relays' --buffer-size and its grown sizes.
 class spare_blocks
 {
 public:
     read_buffer::block take(std::size_t size)
     {
-        if (size == block_size_ && !blocks_.empty())
+        if (auto* kept = shelf(size); kept != nullptr && !kept->empty())
         {
-            auto block = std::move(blocks_.back());
-            blocks_.pop_back();
+            auto block = std::move(kept->back());
+            kept->pop_back();
             return block;
         }
         // Uninitialised on purpose: reads fill what is used.
@@ -28,23 +30,38 @@ public:
 
     void give(read_buffer::block block, std::size_t size)
     {
-        if (blocks_.empty())
+        auto* kept = shelf(size);
+        if (kept == nullptr && shelves_.size() < max_sizes)
         {
-            block_size_ = size;
+            kept = &shelves_.emplace_back(size, std::vector<read_buffer::block>{}).second;
         }
-        // A block of another size (a session whose first read was larger) is just freed.
-        if (size == block_size_ && blocks_.size() < max_spares)
+        // Beyond the bound (or of a size with no shelf left) the block is just freed.
+        if (kept != nullptr && kept->size() < std::max<std::size_t>(1, max_spare_bytes / size))
         {
-            blocks_.push_back(std::move(block));
+            kept->push_back(std::move(block));
         }
     }
 
 private:
-    /// Enough for the streams that alternate between busy and idle at one moment; the rest is
-    /// freed (and returned to the system by memory_release when a crowd leaves).
-    static constexpr std::size_t max_spares = 16;
-    std::size_t block_size_ = 0;
-    std::vector<read_buffer::block> blocks_;
+    std::vector<read_buffer::block>* shelf(std::size_t size)
+    {
+        for (auto& [shelf_size, blocks] : shelves_)
+        {
+            if (shelf_size == size)
+            {
+                return &blocks;
+            }
+        }
+        return nullptr;
+    }
+
+    /// Enough for the streams that alternate between busy and idle at one moment (16 blocks of
+    /// the default 64 KiB); the rest is freed (and returned to the system by memory_release
+    /// when a crowd leaves).
+    static constexpr std::size_t max_spare_bytes = std::size_t{1} << 20U;
+    /// --buffer-size and its doublings up to the growth limit.
+    static constexpr std::size_t max_sizes = 4;
+    std::vector<std::pair<std::size_t, std::vector<read_buffer::block>>> shelves_;
 };
 
 spare_blocks& this_thread_spares()
@@ -91,6 +108,29 @@ void read_buffer::release() noexcept
         }
         block_.reset();
     }
+    if (size_ != base_ && last_read_ < size_ / 2)
+    {
+        size_ = base_; // the burst is over: an idle stream wakes with a small block
+        grow_ = false;
+    }
+}
+
+void read_buffer::record_read(std::size_t bytes) noexcept
+{
+    last_read_ = bytes;
+    grow_ = bytes == size_ && size_ < max_;
+}
+
+void read_buffer::prepare_for_read() noexcept
+{
+    if (!grow_)
+    {
+        return;
+    }
+    grow_ = false;
+    const auto next = size_ > max_ / 2 ? max_ : size_ * 2;
+    release(); // keeps size_: the last read filled the block
+    size_ = next;
 }
 
 net::awaitable<read_result> read_when_ready(net::stream_socket& stream, read_buffer& buffer)
@@ -100,6 +140,7 @@ net::awaitable<read_result> read_when_ready(net::stream_socket& stream, read_buf
         // Only synchronous calls see this flag: they return would_block instead of waiting.
         stream.non_blocking(true);
     }
+    buffer.prepare_for_read();
     for (;;)
     {
         if (buffer.held())
@@ -108,6 +149,7 @@ net::awaitable<read_result> read_when_ready(net::stream_socket& stream, read_buf
             const auto n = stream.read_some(net::as_buffer(buffer.get()), ec);
             if (!would_block(ec))
             {
+                buffer.record_read(n);
                 co_return result_of(ec, n);
             }
             buffer.release();
@@ -123,7 +165,9 @@ net::awaitable<read_result> read_when_ready(net::stream_socket& stream, read_buf
 
 net::awaitable<read_result> read_when_ready(net::tls_stream& stream, read_buffer& buffer)
 {
+    buffer.prepare_for_read();
     auto [ec, n] = co_await stream.async_read_some(net::as_buffer(buffer.get()), net::use_tuple);
+    buffer.record_read(n);
     co_return result_of(ec, n);
 }
 

@@ -242,7 +242,8 @@ template <class Stream, class Target>
 net::awaitable<pump_end> client_to_target(session<Stream, Target>& s,
                                           std::span<const std::byte> already_read)
 {
-    read_buffer buffer(std::max(s.settings.buffer_size, already_read.size()));
+    const auto base = std::max(s.settings.buffer_size, already_read.size());
+    read_buffer buffer(base, read_growth_limit(base));
     std::size_t filled = already_read.size();
     if (filled > 0)
     {
@@ -337,7 +338,7 @@ bool is_orderly_close(const std::error_code& ec)
 template <class Stream, class Target>
 net::awaitable<pump_end> target_to_client(session<Stream, Target>& s)
 {
-    read_buffer buffer(s.settings.buffer_size);
+    read_buffer buffer(s.settings.buffer_size, read_growth_limit(s.settings.buffer_size));
     for (;;)
     {
         const auto read = co_await read_when_ready(s.target, buffer);

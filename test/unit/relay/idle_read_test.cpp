@@ -3,7 +3,9 @@
 #include <array>
 #include <gtest/gtest.h>
 #include <optional>
+#include <string>
 #include <sys/socket.h>
+#include <vector>
 
 namespace websockify::relay
 {
@@ -44,6 +46,89 @@ TEST(ReadBuffer, AReleasedBlockIsReusedByTheNextStreamThatWakes)
     read_buffer second(4096);
     EXPECT_EQ(second.get().data(), block) << "the spare block is taken before allocating";
     EXPECT_EQ(second.get().size(), 4096U);
+}
+
+TEST(ReadBuffer, FullReadsDoubleTheBlockUpToTheLimit)
+{
+    read_buffer buffer(1024, 4096);
+    std::vector<std::size_t> sizes;
+    for (int i = 0; i < 4; ++i)
+    {
+        buffer.prepare_for_read();
+        sizes.push_back(buffer.get().size());
+        buffer.record_read(buffer.get().size()); // the read filled it
+    }
+    EXPECT_EQ(sizes, (std::vector<std::size_t>{1024, 2048, 4096, 4096}));
+}
+
+TEST(ReadBuffer, PartialReadsKeepTheSize)
+{
+    read_buffer buffer(1024, 4096);
+    buffer.prepare_for_read();
+    buffer.record_read(1000);
+    buffer.prepare_for_read();
+    EXPECT_EQ(buffer.get().size(), 1024U);
+}
+
+TEST(ReadBuffer, GrowthNeverTouchesTheBytesOfTheLastRead)
+{
+    read_buffer buffer(1024, 4096);
+    buffer.get()[0] = std::byte{42};
+    buffer.record_read(1024);
+    // The caller still reads the last read's bytes: no growth until the next read begins.
+    EXPECT_EQ(buffer.get().size(), 1024U);
+    EXPECT_EQ(buffer.get()[0], std::byte{42});
+}
+
+TEST(ReadBuffer, AnIdleStreamStartsSmallAgainAfterASmallRead)
+{
+    read_buffer buffer(1024, 4096);
+    buffer.prepare_for_read();
+    buffer.record_read(1024);
+    buffer.prepare_for_read();
+    ASSERT_EQ(buffer.get().size(), 2048U);
+    buffer.record_read(2048);
+    buffer.release(); // idle right after a full read: a burst may go on, keep the size
+    buffer.prepare_for_read();
+    EXPECT_EQ(buffer.get().size(), 4096U);
+    buffer.record_read(100);
+    buffer.release(); // idle after a small read: the burst is over
+    buffer.prepare_for_read();
+    EXPECT_EQ(buffer.get().size(), 1024U);
+}
+
+TEST(ReadBuffer, GrowthLimitIsFourTimesUpTo256KiB)
+{
+    EXPECT_EQ(read_growth_limit(4096), 16384U);
+    EXPECT_EQ(read_growth_limit(65536), 262144U);
+    EXPECT_EQ(read_growth_limit(131072), 262144U);
+    EXPECT_EQ(read_growth_limit(1U << 20U), 1U << 20U) << "a larger --buffer-size stays as is";
+}
+
+TEST(ReadBuffer, ABusyStreamsReadsGrowOverRealSockets)
+{
+    asio::io_context io;
+    socket_pair sockets(io);
+    read_buffer buffer(1024, 4096);
+    const std::string burst(16384, 'x');
+    send_text(sockets.peer, burst);
+    std::vector<std::size_t> reads;
+    auto read_all = [&]() -> net::awaitable<void>
+    {
+        std::size_t total = 0;
+        while (total < burst.size())
+        {
+            const auto read = co_await read_when_ready(sockets.ours, buffer);
+            total += read.bytes;
+            reads.push_back(read.bytes);
+        }
+    };
+    asio::co_spawn(io, read_all(), asio::detached);
+    io.run();
+    ASSERT_GE(reads.size(), 3U);
+    EXPECT_EQ(reads[0], 1024U);
+    EXPECT_EQ(reads[1], 2048U);
+    EXPECT_EQ(reads[2], 4096U);
 }
 
 /// One socket pair, one read buffer, and the result of the last read_when_ready started.

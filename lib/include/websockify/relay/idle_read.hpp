@@ -12,13 +12,19 @@ namespace websockify::relay
 
 /// A relay direction's read buffer, held only while its stream is busy. A thousand idle
 /// sessions would otherwise hold two --buffer-size blocks each (128 KiB by default) for nothing.
+/// It grows while a stream is busy: a read that fills the block doubles the next one, up to
+/// `max_size`, so a bulk stream needs fewer reads (and writes, and frames); when the stream goes
+/// idle after a read that used less than half of a grown block, it starts small again.
 class read_buffer
 {
 public:
-    /// A block of --buffer-size bytes, a size known only at run time.
+    /// A block of --buffer-size bytes (or more, grown), a size known only at run time.
     using block = std::unique_ptr<std::byte[]>; // NOLINT(modernize-avoid-c-arrays)
 
-    explicit read_buffer(std::size_t size) : size_(size) {}
+    explicit read_buffer(std::size_t size, std::size_t max_size = 0)
+        : base_(size), size_(size), max_(max_size > size ? max_size : size)
+    {
+    }
     read_buffer(const read_buffer&) = delete;
     read_buffer& operator=(const read_buffer&) = delete;
     read_buffer(read_buffer&&) = delete;
@@ -28,14 +34,35 @@ public:
     /// The block, taken from this thread's spares (or allocated) if not held.
     std::span<std::byte> get();
     /// Gives the block back to this thread's spares; the next get() may return another one.
+    /// A grown block whose last read used less than half of it is followed by a base-size one.
     void release() noexcept;
     bool held() const noexcept { return block_ != nullptr; }
     std::size_t size() const noexcept { return size_; }
 
+    /// After each read, with its byte count: a full block asks for a larger one next time.
+    void record_read(std::size_t bytes) noexcept;
+    /// Before each read (never while the caller still uses the last read's bytes): applies a
+    /// growth that record_read() asked for.
+    void prepare_for_read() noexcept;
+
 private:
+    std::size_t base_;
     std::size_t size_;
+    std::size_t max_;
+    std::size_t last_read_ = 0;
+    bool grow_ = false;
     block block_;
 };
+
+/// How far a busy stream's reads grow from --buffer-size `base`: four times it, but not past
+/// 256 KiB (a larger --buffer-size is used as it is): beyond that a busy stream would hold more
+/// memory for little gain (docs/performance.md has the measurements).
+constexpr std::size_t read_growth_limit(std::size_t base) noexcept
+{
+    constexpr std::size_t ceiling = std::size_t{256} << 10U;
+    const std::size_t grown = base * 4 < ceiling ? base * 4 : ceiling;
+    return grown > base ? grown : base;
+}
 
 struct read_result
 {
