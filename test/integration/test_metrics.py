@@ -236,6 +236,19 @@ async def readyz_503_during_shutdown_grace():
         assert server.proc.wait(10) == 0
 
 
+async def readyz_503_once_run_once_took_its_session():
+    with EchoTarget() as target, with_metrics(target.port, "--run-once") as server:
+        port = metrics_port(server)
+        # The harness's readiness probe connected, but only a WebSocket session counts.
+        assert http(port, "/readyz").status == 200
+        async with connect(server) as ws:
+            assert await echo(ws, [b"the one"]) == b"the one"
+            answer = http(port, "/readyz")
+            assert answer.status == 503 and "--run-once" in answer.body, answer
+            assert http(port, "/healthz").status == 200
+        assert server.proc.wait(10) == 0
+
+
 def bad_address_exits_2():
     for value in ["127.0.0.1:99999", "not-a-port", "::1:9100"]:
         result = run_cli("--metrics-listen", value, "127.0.0.1:0", "127.0.0.1:1")
@@ -260,4 +273,5 @@ if __name__ == "__main__":
         one_session_moves_the_counters, handshake_failures_are_counted_by_reason,
         health_endpoints_and_errors, public_port_does_not_serve_metrics,
         readyz_follows_the_wrapped_program, readyz_503_while_respawning,
-        readyz_503_during_shutdown_grace, bad_address_exits_2, busy_port_exits_1]})
+        readyz_503_during_shutdown_grace, readyz_503_once_run_once_took_its_session,
+        bad_address_exits_2, busy_port_exits_1]})

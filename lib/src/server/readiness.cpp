@@ -9,6 +9,8 @@ std::string readiness::not_ready_reason() const
     {
     case phase::starting:
         return "not listening yet";
+    case phase::closed:
+        return "--run-once: the one session is running, new connections are refused";
     case phase::stopping:
         return "shutting down: new connections are refused while sessions drain";
     case phase::serving:

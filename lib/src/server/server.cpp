@@ -328,7 +328,7 @@ net::awaitable<stop_request> serve_until_stop_request(server_parts& parts)
                     ? stop_when_idle(parts.sessions, lifecycle.idle_timeout)
                     : never();
     auto ran_once =
-        lifecycle.run_once ? stop_after_first_session(parts.sessions, parts.acceptor) : never();
+        lifecycle.run_once ? stop_after_first_session(parts.sessions, parts.acceptor, parts.ready) : never();
     auto program_ended =
         parts.program != nullptr ? stop_when_program_exits(*parts.program) : never();
     auto watchdog = never_stop(feed_watchdog());

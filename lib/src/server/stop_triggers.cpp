@@ -49,11 +49,13 @@ net::awaitable<stop_request> stop_when_idle(session_tracker& sessions,
 }
 
 net::awaitable<stop_request> stop_after_first_session(session_tracker& sessions,
-                                                      net::stream_acceptor& acceptor)
+                                                      net::stream_acceptor& acceptor,
+                                                      readiness& ready)
 {
     co_await sessions.first_websocket_started().wait();
     asio::error_code ignored;
     acceptor.close(ignored);
+    ready.not_accepting();
     co_await sessions.first_websocket_ended().wait();
     co_return stop_request{"exiting due to --run-once", std::nullopt};
 }

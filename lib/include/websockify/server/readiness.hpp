@@ -18,6 +18,8 @@ public:
 
     /// The public listener accepts connections.
     void listening() noexcept { state_.store(phase::serving, std::memory_order_relaxed); }
+    /// --run-once took its one session: the listener is closed, nobody else is served.
+    void not_accepting() noexcept { state_.store(phase::closed, std::memory_order_relaxed); }
     /// A stop was requested: no new clients, live sessions drain (the shutdown grace period).
     void stopping() noexcept { state_.store(phase::stopping, std::memory_order_relaxed); }
 
@@ -29,6 +31,7 @@ private:
     {
         starting,
         serving,
+        closed,
         stopping
     };
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "websockify/net/asio.hpp"
+#include "websockify/server/readiness.hpp"
 #include "websockify/server/session_tracker.hpp"
 
 #include <chrono>
@@ -29,9 +30,11 @@ net::awaitable<stop_request> stop_when_idle(session_tracker& sessions,
                                             std::chrono::milliseconds limit);
 
 /// --run-once: stops accepting as soon as the first WebSocket session begins (later clients
-/// are refused, not queued), and stops the server when that session ends.
+/// are refused, not queued, and /readyz says 503), and stops the server when that session
+/// ends.
 net::awaitable<stop_request> stop_after_first_session(session_tracker& sessions,
-                                                      net::stream_acceptor& acceptor);
+                                                      net::stream_acceptor& acceptor,
+                                                      readiness& ready);
 
 /// A trigger that is switched off: completes only when cancelled.
 net::awaitable<stop_request> never();
