@@ -2,6 +2,7 @@
 
 #include "websockify/process/privileges.hpp"
 #include "websockify/process/systemd.hpp"
+#include "websockify/proxy/trusted_proxies.hpp"
 #include "websockify/record/record_name.hpp"
 #include "websockify/token/allow_list.hpp"
 
@@ -324,6 +325,21 @@ bool check_allow_targets(const std::vector<std::string>& rules)
     }
 }
 
+/// --trusted-proxy ranges are checked here so that a typo stops startup with exit 2.
+bool check_trusted_proxies(const std::vector<std::string>& ranges)
+{
+    try
+    {
+        (void)proxy::trusted_proxies::parse(ranges);
+        return true;
+    }
+    catch (const std::invalid_argument& e)
+    {
+        fail(e.what());
+        return false;
+    }
+}
+
 /// --syslog host:port must parse (a path is only checked when used); --legacy-syslog without
 /// --syslog is ignored, as in Python websockify, but said so.
 bool check_log_destination(const config::log_destination& log_to)
@@ -610,6 +626,14 @@ command_line parse_command_line(int argc, char** argv)
     cli.add_option("--metrics-listen", metrics_listen,
                    "serve Prometheus /metrics, /healthz and /readyz over plain HTTP on "
                    "[ADDR:]PORT, a port apart from the public one (e.g. 127.0.0.1:9100)");
+    cli.add_flag("--proxy-protocol", settings.proxy_protocol,
+                 "every connection on the public port opens with a PROXY protocol header (v1 "
+                 "or v2, as HAProxy sends it), whose client address is used for logs and "
+                 "limits; connections without one are closed");
+    cli.add_option("--trusted-proxy", settings.trusted_proxies,
+                   "a proxy (address or CIDR range, repeatable: 127.0.0.1/32, 10.0.0.0/8, "
+                   "::1/128) whose Forwarded or X-Forwarded-For header names the client")
+        ->allow_extra_args(false);
     cli.add_option("addresses", positionals,
                    "[source_addr:]source_port and target_addr:target_port");
 
@@ -661,6 +685,10 @@ command_line parse_command_line(int argc, char** argv)
     tokens.lookup_timeout = from_seconds(lookup_timeout_seconds);
     tokens.cache_ttl = from_seconds(token_cache_seconds);
     if (!check_allow_targets(tokens.allow_targets))
+    {
+        return exit_with(usage_error);
+    }
+    if (!check_trusted_proxies(settings.trusted_proxies))
     {
         return exit_with(usage_error);
     }

@@ -371,3 +371,43 @@ for name, text in [
     ("host-name-target-only-address-rules", "10.0.0.0/8\n>internal.example:5900\n"),
 ]:
     write("allow_list", name, text)
+
+
+# --- PROXY protocol headers -----------------------------------------------------------------------
+# A proxy_protocol seed is one byte choosing how the stream is cut into reads (0: all at once,
+# 1: a byte at a time, n: random sizes up to n), then the header and the client's first bytes.
+# The v2 ones are laid out after HAProxy's proxy-protocol.txt §2.2.
+
+V2_SIGNATURE = b"\r\n\r\n\x00\r\nQUIT\n"
+
+
+def proxy_v2(command, family, body):
+    return V2_SIGNATURE + bytes([0x20 | command, family]) + struct.pack(">H", len(body)) + body
+
+
+TCP4_BLOCK = bytes([192, 0, 2, 1, 198, 51, 100, 2]) + struct.pack(">HH", 4711, 80)
+TCP6_BLOCK = (bytes.fromhex("20010db8000000000000000000000001")
+              + bytes.fromhex("20010db8000000000000000000000002") + struct.pack(">HH", 4711, 443))
+CLIENT_HELLO_START = bytes([0x16, 0x03, 0x01, 0x02, 0x00, 0x01])
+
+for name, pattern, data in [
+    ("v1-tcp4-then-get", 0, b"PROXY TCP4 192.168.0.1 192.168.0.11 56324 443\r\nGET / HTTP/1.1\r\n"),
+    ("v1-tcp4-bytewise", 1, b"PROXY TCP4 127.0.0.1 127.0.0.1 40000 6080\r\n"),
+    ("v1-tcp6", 5, b"PROXY TCP6 2001:db8::1 2001:db8::2 4711 80\r\n\x16\x03\x01"),
+    ("v1-tcp6-mapped", 0, b"PROXY TCP6 ::ffff:192.0.2.9 ::1 65535 0\r\n"),
+    ("v1-unknown", 0, b"PROXY UNKNOWN\r\n"),
+    ("v1-unknown-longest", 3, b"PROXY UNKNOWN ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff "
+     b"ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff 65535 65535\r\n"),
+    ("v1-bare-lf", 0, b"PROXY TCP4 1.2.3.4 5.6.7.8 1 2\n"),
+    ("v1-leading-zero-port", 0, b"PROXY TCP4 1.2.3.4 5.6.7.8 01 2\r\n"),
+    ("v2-tcp4-then-hello", 0, proxy_v2(1, 0x11, TCP4_BLOCK) + CLIENT_HELLO_START),
+    ("v2-tcp4-bytewise", 1, proxy_v2(1, 0x11, TCP4_BLOCK) + b"GET"),
+    ("v2-tcp6-tlvs", 7, proxy_v2(1, 0x21, TCP6_BLOCK + b"\x04\x00\x03abc\x02\x00\x03vnc") + b"G"),
+    ("v2-local", 0, proxy_v2(0, 0x00, b"")),
+    ("v2-local-with-junk-block", 2, proxy_v2(0, 0x11, b"\x00" * 20) + b"GET"),
+    ("v2-unix", 0, proxy_v2(1, 0x31, b"/run/a".ljust(108, b"\x00") + b"/run/b".ljust(108, b"\x00"))),
+    ("v2-short-length", 0, proxy_v2(1, 0x21, TCP4_BLOCK)),
+    ("v2-bad-version", 0, V2_SIGNATURE + bytes([0x11, 0x11, 0, 12]) + TCP4_BLOCK),
+    ("plain-http", 0, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"),
+]:
+    write("proxy_protocol", name, bytes([pattern]) + data)

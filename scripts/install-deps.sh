@@ -11,6 +11,8 @@ build_packages=(cmake ninja-build ccache g++ pkg-config
 # only recommends it, and recommends are not installed here.
 test_packages=(python3 python3-websockets python3-websocket curl openssl socat procps telnetd-ssl
                redis-server
+               # an independent PROXY protocol sender for test_proxy_protocol.py
+               haproxy
                # the man page check (test_install.py) renders it with groff
                groff-base
                clang clang-tidy clang-format libclang-rt-14-dev

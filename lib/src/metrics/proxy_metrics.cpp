@@ -19,7 +19,8 @@ constexpr std::array<handshake_failure, handshake_failure_count> all_failures{
     handshake_failure::tls_failed,
     handshake_failure::auth_refused,
     handshake_failure::token_refused,
-    handshake_failure::limit};
+    handshake_failure::limit,
+    handshake_failure::proxy_header};
 
 std::vector<double> latency_bounds()
 {
@@ -60,9 +61,11 @@ std::string_view to_string(handshake_failure why) noexcept
     case handshake_failure::token_refused:
         return "token_refused";
     case handshake_failure::limit:
+        return "limit";
+    case handshake_failure::proxy_header:
         break;
     }
-    return "limit";
+    return "proxy_header";
 }
 
 proxy_metrics::proxy_metrics()

@@ -5,6 +5,7 @@
 #include "websockify/net/endpoint_name.hpp"
 #include "websockify/net/graceful_close.hpp"
 #include "websockify/net/with_timeout.hpp"
+#include "websockify/server/client_address.hpp"
 #include "websockify/server/serve_connection.hpp"
 
 #include <chrono>
@@ -21,7 +22,6 @@ using namespace std::chrono_literals;
 /// After a failed accept (e.g. EMFILE), the pause before the next try: no busy loop, and the
 /// sessions we have keep running.
 constexpr auto accept_retry_pause = 100ms;
-constexpr auto refusal_log_interval = 1s;
 
 void log_unexpected(std::uint64_t id, const std::exception_ptr& failure)
 {
@@ -59,39 +59,6 @@ net::awaitable<void> refuse_connection(net::stream_socket socket,
                                linger);
     co_await net::graceful_close(socket, linger);
 }
-
-/// Refusals under a flood would flood the log too: one line a second at most, with a count
-/// of those not shown.
-class refusal_log
-{
-public:
-    void refused(limit_hit hit, const std::string& address, const connection_limits& limits)
-    {
-        const auto now = std::chrono::steady_clock::now();
-        if (now - last_line_ < refusal_log_interval)
-        {
-            ++unlogged_;
-            return;
-        }
-        last_line_ = now;
-        std::string line = hit == limit_hit::total
-                               ? "connection limit reached (--max-connections " +
-                                     std::to_string(limits.max_total()) + "): refused " + address
-                               : address + " has " + std::to_string(limits.open_from(address)) +
-                                     " connections open (--max-connections-per-ip " +
-                                     std::to_string(limits.max_per_ip()) + "): refused";
-        if (unlogged_ > 0)
-        {
-            line += " (and " + std::to_string(unlogged_) + " more refusals since the last line)";
-            unlogged_ = 0;
-        }
-        log::server_warn(line);
-    }
-
-private:
-    std::chrono::steady_clock::time_point last_line_{};
-    std::uint64_t unlogged_ = 0;
-};
 
 /// Accept failures (EMFILE when descriptors run out) are logged when they start and when
 /// they end, not every 100 ms in between; the sessions already open keep running.
@@ -132,7 +99,6 @@ private:
 net::awaitable<void> accept_loop(net::stream_acceptor& acceptor, const shared_state& state)
 {
     asio::steady_timer backoff(acceptor.get_executor());
-    refusal_log refusals;
     accept_trouble trouble;
     for (std::uint64_t id = 1;;)
     {
@@ -151,13 +117,16 @@ net::awaitable<void> accept_loop(net::stream_acceptor& acceptor, const shared_st
         trouble.recovered(*state.limits);
         state.metrics->connection_accepted();
         const auto peer = net::name_peer(socket);
-        // Unix socket clients share one "address": only the total limit applies to them.
-        const auto limit_key = peer.address.starts_with("unix:") ? std::string() : peer.address;
+        // Unix socket clients share one "address": only the total limit applies to them. A
+        // client behind a proxy is counted by its own address once that is known.
+        const bool count_peer =
+            !peer.address.starts_with("unix:") && per_ip_counted_at_accept(state, peer.address);
+        const auto limit_key = count_peer ? peer.address : std::string();
         connection_limits::slot slot;
         const auto hit = state.limits->try_admit(limit_key, slot);
         if (hit != limit_hit::none)
         {
-            refusals.refused(hit, peer.address, *state.limits);
+            state.refusals->refused(hit, peer.address, *state.limits);
             state.metrics->handshake_failed(metrics::handshake_failure::limit);
             asio::co_spawn(acceptor.get_executor(),
                            refuse_connection(std::move(socket), state.settings.close_timeout),

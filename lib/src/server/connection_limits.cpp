@@ -10,13 +10,15 @@ connection_limits::connection_limits(std::size_t max_total, std::size_t max_per_
 {
 }
 
-connection_limits::slot::slot(std::shared_ptr<connection_limits> owner, std::string address)
-    : owner_(std::move(owner)), address_(std::move(address))
+connection_limits::slot::slot(std::shared_ptr<connection_limits> owner, std::string address,
+                              bool in_total)
+    : owner_(std::move(owner)), address_(std::move(address)), in_total_(in_total)
 {
 }
 
 connection_limits::slot::slot(slot&& other) noexcept
-    : owner_(std::move(other.owner_)), address_(std::move(other.address_))
+    : owner_(std::move(other.owner_)), address_(std::move(other.address_)),
+      in_total_(other.in_total_)
 {
 }
 
@@ -26,10 +28,11 @@ connection_limits::slot& connection_limits::slot::operator=(slot&& other) noexce
     {
         if (owner_)
         {
-            owner_->release(address_);
+            owner_->release(address_, in_total_);
         }
         owner_ = std::move(other.owner_);
         address_ = std::move(other.address_);
+        in_total_ = other.in_total_;
     }
     return *this;
 }
@@ -38,7 +41,7 @@ connection_limits::slot::~slot()
 {
     if (owner_)
     {
-        owner_->release(address_);
+        owner_->release(address_, in_total_);
     }
 }
 
@@ -62,14 +65,37 @@ limit_hit connection_limits::try_admit(const std::string& address, slot& into)
         }
         ++open_;
     }
-    into = slot(shared_from_this(), address);
+    into = slot(shared_from_this(), address, true);
     return limit_hit::none;
 }
 
-void connection_limits::release(const std::string& address)
+limit_hit connection_limits::try_admit_address(const std::string& address, slot& into)
+{
+    if (address.empty())
+    {
+        return limit_hit::none;
+    }
+    {
+        const std::lock_guard lock(mutex_);
+        const auto it = per_address_.find(address);
+        const std::size_t from_address = it == per_address_.end() ? 0 : it->second;
+        if (max_per_ip_ != 0 && from_address >= max_per_ip_)
+        {
+            return limit_hit::per_ip;
+        }
+        ++per_address_[address];
+    }
+    into = slot(shared_from_this(), address, false);
+    return limit_hit::none;
+}
+
+void connection_limits::release(const std::string& address, bool in_total)
 {
     const std::lock_guard lock(mutex_);
-    --open_;
+    if (in_total)
+    {
+        --open_;
+    }
     if (address.empty())
     {
         return;

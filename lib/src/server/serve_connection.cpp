@@ -6,12 +6,15 @@
 #include "websockify/net/connect_target.hpp"
 #include "websockify/net/connect_unix.hpp"
 #include "websockify/net/graceful_close.hpp"
+#include "websockify/net/read_proxy_header.hpp"
 #include "websockify/net/read_request_head.hpp"
 #include "websockify/net/with_timeout.hpp"
+#include "websockify/proxy/forwarded_client.hpp"
 #include "websockify/record/record_name.hpp"
 #include "websockify/relay/hixie_relay.hpp"
 #include "websockify/relay/relay.hpp"
 #include "websockify/server/admission.hpp"
+#include "websockify/server/client_address.hpp"
 #include "websockify/server/target_policy.hpp"
 #include "websockify/tls/client_certificate.hpp"
 #include "websockify/token/find_token.hpp"
@@ -199,6 +202,106 @@ void log_web_request(const log::connection_log& log, const http::request_head& h
              {{"method", head.method},
               {"path", head.target},
               {"status", static_cast<std::uint64_t>(status)}});
+}
+
+/// "192.0.2.1:4711", "[2001:db8::1]:4711".
+std::string address_and_port(const std::string& address, std::uint16_t port)
+{
+    return config::to_string(config::endpoint{address, port});
+}
+
+/// --proxy-protocol: the header's client is the connection's client in every later line and
+/// limit (and --record's {client}); LOCAL and UNKNOWN headers keep the socket's peer.
+log::connection_log proxied_log(const log::connection_log& log, const proxy::header& header)
+{
+    const auto version = "PROXY v" + std::to_string(header.version);
+    if (!header.source)
+    {
+        log.debug("proxy_header",
+                  version +
+                      (header.what == proxy::command::local ? " LOCAL header"
+                                                            : " header without TCP addresses") +
+                      ": the connection's own peer is the client");
+        return log;
+    }
+    const auto client = proxy::address_text(*header.source);
+    const auto port = header.source->port;
+    log.debug("proxy_header",
+              version + " header: client " + address_and_port(client, port) + ", relayed by " +
+                  address_and_port(log.peer(), log.peer_port()),
+              {{"client", client}, {"client_port", static_cast<std::uint64_t>(port)}});
+    return {log.id(), client, port};
+}
+
+void log_proxy_header_failure(const log::connection_log& log, const net::proxy_header_read& read)
+{
+    using outcome = net::proxy_header_read::outcome;
+    if (read.status == outcome::invalid)
+    {
+        log.info("proxy_header_refused",
+                 "no valid PROXY protocol header (--proxy-protocol): " + std::string(read.problem),
+                 {{"reason", read.problem}});
+    }
+    else if (read.status == outcome::timed_out)
+    {
+        log.info("proxy_header_refused",
+                 "timed out waiting for the PROXY protocol header (--proxy-protocol)");
+    }
+    else if (read.bytes_read == 0)
+    {
+        log.debug("silent", "client sent nothing");
+    }
+    else
+    {
+        log.info("proxy_header_refused", "client closed during its PROXY protocol header");
+    }
+}
+
+failure proxy_header_failure_reason(net::proxy_header_read::outcome status)
+{
+    switch (status)
+    {
+    case net::proxy_header_read::outcome::invalid:
+        return failure::proxy_header;
+    case net::proxy_header_read::outcome::timed_out:
+        return failure::timeout;
+    default:
+        return failure::client_closed;
+    }
+}
+
+/// --trusted-proxy: a request a trusted proxy relays names its client in Forwarded or
+/// X-Forwarded-For. From anyone else those headers are ignored (anybody can write them).
+log::connection_log forwarded_log(const log::connection_log& log, const http::request_head& head,
+                                  const proxy::trusted_proxies& trusted)
+{
+    if (trusted.empty())
+    {
+        return log;
+    }
+    const bool has_headers = head.count("Forwarded") > 0 || head.count("X-Forwarded-For") > 0;
+    if (!trusted.contains(log.peer()))
+    {
+        if (has_headers)
+        {
+            log.debug("forwarded_ignored", "Forwarded/X-Forwarded-For ignored: " + log.peer() +
+                                               " is not a --trusted-proxy");
+        }
+        return log;
+    }
+    const auto client = proxy::find_forwarded_client(head, trusted);
+    if (!client)
+    {
+        log.debug("forwarded", std::string(has_headers ? "no usable client address in" : "no") +
+                                   " Forwarded/X-Forwarded-For from trusted proxy " + log.peer());
+        return log;
+    }
+    log.debug(
+        "forwarded",
+        std::string(client->from) + " from trusted proxy " + log.peer() + ": client " +
+            address_and_port(client->address, client->port),
+        {{"client", client->address}, {"client_port", static_cast<std::uint64_t>(client->port)}});
+    return {log.id(), client->address, client->port};
 }
 
 /// The 2010 drafts have no masking, so they are opt-in (spec §3).
@@ -461,10 +564,11 @@ net::awaitable<void> serve_hixie(Stream& client, const http::request_head& head,
                              });
 }
 
-/// Request head -> upgrade check -> 101 -> target -> relay, or an HTTP error.
+/// Request head -> upgrade check -> 101 -> target -> relay, or an HTTP error. `log` is a copy:
+/// a trusted proxy's request names another client.
 template <class Stream>
 net::awaitable<void> serve_upgrade(Stream& client, const shared_state& state,
-                                   const log::connection_log& log, std::string_view scheme_line,
+                                   log::connection_log log, std::string_view scheme_line,
                                    steady_clock::time_point handshake_deadline,
                                    const auth::client_identity& identity)
 {
@@ -492,6 +596,17 @@ net::awaitable<void> serve_upgrade(Stream& client, const shared_state& state,
         log.info("bad_request", "bad request: " + head.error().message());
         state.metrics->handshake_failed(failure::bad_request);
         co_await answer_and_close(client, ws::format_upgrade_error(head.error()), settings);
+        co_return;
+    }
+    // Counted by the client's own address, which a trusted proxy's request head gives; the
+    // proxy's connection counted only towards --max-connections until now.
+    const bool via_trusted_proxy = state.trusted_proxies.contains(log.peer());
+    log = forwarded_log(log, *head, state.trusted_proxies);
+    connection_limits::slot address_place;
+    if (via_trusted_proxy && !admit_client_address(state, log.peer(), address_place))
+    {
+        auto refusal = too_many_connections_response();
+        co_await answer_and_close(client, std::move(refusal), settings);
         co_return;
     }
     if (!ws::is_websocket_request(*head))
@@ -564,6 +679,34 @@ net::awaitable<void> serve_upgrade(Stream& client, const shared_state& state,
                              });
 }
 
+/// --proxy-protocol: reads the header, whose client becomes the connection's client, and takes
+/// its --max-connections-per-ip place. False when the connection was closed instead (no valid
+/// header in time, or the address is full).
+net::awaitable<bool> accept_proxy_header(net::stream_socket& client, const shared_state& state,
+                                         log::connection_log& log,
+                                         steady_clock::time_point handshake_deadline,
+                                         connection_limits::slot& address_place)
+{
+    const auto read = co_await net::read_proxy_header(client, time_left(handshake_deadline));
+    if (read.status != net::proxy_header_read::outcome::complete)
+    {
+        log_proxy_header_failure(log, read);
+        state.metrics->handshake_failed(proxy_header_failure_reason(read.status));
+        net::close_now(client);
+        co_return false;
+    }
+    log = proxied_log(log, read.header);
+    // A trusted proxy's client is counted once its request head names it (serve_upgrade).
+    if (!state.trusted_proxies.contains(log.peer()) &&
+        !admit_client_address(state, log.peer(), address_place))
+    {
+        auto refusal = too_many_connections_response();
+        co_await answer_and_close(client, std::move(refusal), state.settings);
+        co_return false;
+    }
+    co_return true;
+}
+
 } // namespace
 
 net::awaitable<void> serve_connection(net::stream_socket client, const shared_state& state,
@@ -575,6 +718,19 @@ net::awaitable<void> serve_connection(net::stream_socket client, const shared_st
     // One deadline for sniff, TLS handshake and request head: a slow client cannot stretch
     // the handshake by sending each part just in time.
     const auto handshake_deadline = steady_clock::now() + settings.handshake_timeout;
+    // Held for the connection's life: its place under --max-connections-per-ip when the
+    // client's address comes from a PROXY protocol header.
+    connection_limits::slot address_place;
+    if (settings.proxy_protocol)
+    {
+        // Before the sniff: the header precedes the client's TLS or HTTP bytes.
+        const bool admitted =
+            co_await accept_proxy_header(client, state, log, handshake_deadline, address_place);
+        if (!admitted)
+        {
+            co_return;
+        }
+    }
     const auto first = co_await peek_first_byte(client, time_left(handshake_deadline));
     if (!first)
     {

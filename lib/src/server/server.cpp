@@ -90,6 +90,19 @@ void log_settings(const config::settings& settings, const net::stream_acceptor& 
     {
         log::server_info("  - No SSL/TLS support (no cert file)");
     }
+    if (settings.proxy_protocol)
+    {
+        log::server_info("  - PROXY protocol header (v1 or v2) required on every connection");
+    }
+    if (!settings.trusted_proxies.empty())
+    {
+        std::string ranges;
+        for (const auto& range : settings.trusted_proxies)
+        {
+            ranges += (ranges.empty() ? "" : ", ") + range;
+        }
+        log::server_info("  - Forwarded/X-Forwarded-For believed from trusted proxies " + ranges);
+    }
     // Python names the wrapped command and its loopback port instead of a target address.
     std::string target = config::to_string(settings.target);
     if (!settings.wrap.command.empty())
@@ -327,8 +340,9 @@ net::awaitable<stop_request> serve_until_stop_request(server_parts& parts)
     auto idle = lifecycle.idle_timeout.count() > 0
                     ? stop_when_idle(parts.sessions, lifecycle.idle_timeout)
                     : never();
-    auto ran_once =
-        lifecycle.run_once ? stop_after_first_session(parts.sessions, parts.acceptor, parts.ready) : never();
+    auto ran_once = lifecycle.run_once
+                        ? stop_after_first_session(parts.sessions, parts.acceptor, parts.ready)
+                        : never();
     auto program_ended =
         parts.program != nullptr ? stop_when_program_exits(*parts.program) : never();
     auto watchdog = never_stop(feed_watchdog());

@@ -1,5 +1,7 @@
 #include "websockify/ws/permessage_deflate.hpp"
 
+#include "websockify/http/quoted_list.hpp"
+
 #include <algorithm>
 #include <vector>
 
@@ -54,33 +56,6 @@ bool is_token(std::string_view s) noexcept
     return !s.empty() && std::all_of(s.begin(), s.end(), is_token_char);
 }
 
-/// Splits at `separator` outside double quotes (a backslash escapes the next quoted char).
-std::vector<std::string_view> split_outside_quotes(std::string_view text, char separator)
-{
-    std::vector<std::string_view> parts;
-    bool quoted = false;
-    std::size_t start = 0;
-    for (std::size_t i = 0; i < text.size(); ++i)
-    {
-        const char c = text[i];
-        if (quoted && c == '\\')
-        {
-            ++i;
-        }
-        else if (c == '"')
-        {
-            quoted = !quoted;
-        }
-        else if (!quoted && c == separator)
-        {
-            parts.push_back(text.substr(start, i - start));
-            start = i + 1;
-        }
-    }
-    parts.push_back(text.substr(start));
-    return parts;
-}
-
 /// A token, or a quoted-string (RFC 9110 §5.6.4) that unquotes to a token; nullopt otherwise.
 std::optional<std::string> parse_param_value(std::string_view raw)
 {
@@ -103,7 +78,7 @@ std::optional<std::string> parse_param_value(std::string_view raw)
 /// One element of the list; nullopt when it breaks the grammar (that offer is then ignored).
 std::optional<extension_offer> parse_offer(std::string_view element)
 {
-    const auto parts = split_outside_quotes(element, ';');
+    const auto parts = http::split_outside_quotes(element, ';');
     extension_offer offer;
     offer.name = trim_ows(parts.front());
     if (!is_token(offer.name))
@@ -236,7 +211,7 @@ std::optional<deflate_params> negotiate_permessage_deflate(std::string_view offe
                                                            int window_limit)
 {
     window_limit = std::clamp(window_limit, min_deflate_window_bits, max_window_bits);
-    for (const auto element : split_outside_quotes(offers, ','))
+    for (const auto element : http::split_outside_quotes(offers, ','))
     {
         if (trim_ows(element).empty())
         {

@@ -85,5 +85,29 @@ TEST(ConnectionLimits, ZeroMeansUnlimited)
     EXPECT_EQ(limits->open_from("same"), 1000U);
 }
 
+TEST(ConnectionLimits, AddressLearntLaterCountsOnlyPerAddress)
+{
+    // --proxy-protocol: the total is taken at accept with no address, the client's address
+    // once the header names it.
+    const auto limits = std::make_shared<connection_limits>(3, 1);
+    connection_limits::slot total1;
+    connection_limits::slot total2;
+    ASSERT_EQ(limits->try_admit("", total1), limit_hit::none);
+    ASSERT_EQ(limits->try_admit("", total2), limit_hit::none);
+    connection_limits::slot address1;
+    connection_limits::slot address2;
+    EXPECT_EQ(limits->try_admit_address("192.0.2.7", address1), limit_hit::none);
+    EXPECT_EQ(limits->open(), 2U);
+    EXPECT_EQ(limits->open_from("192.0.2.7"), 1U);
+    EXPECT_EQ(limits->try_admit_address("192.0.2.7", address2), limit_hit::per_ip);
+    address1 = connection_limits::slot{};
+    EXPECT_EQ(limits->open(), 2U);
+    EXPECT_EQ(limits->open_from("192.0.2.7"), 0U);
+    EXPECT_EQ(limits->try_admit_address("192.0.2.7", address2), limit_hit::none);
+    total1 = connection_limits::slot{};
+    EXPECT_EQ(limits->open(), 1U);
+    EXPECT_EQ(limits->open_from("192.0.2.7"), 1U);
+}
+
 } // namespace
 } // namespace websockify::server

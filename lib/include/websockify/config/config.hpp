@@ -211,6 +211,12 @@ struct settings
     /// --metrics-listen [ADDR:]PORT: a separate plain-HTTP port for /metrics, /healthz and
     /// /readyz; unset means none.
     std::optional<endpoint> metrics_listen;
+    /// --proxy-protocol: every connection on the public port opens with a PROXY protocol
+    /// header (v1 or v2, HAProxy's spec) whose client address replaces the socket's peer.
+    bool proxy_protocol = false;
+    /// --trusted-proxy ranges (proxy/trusted_proxies.hpp): peers whose Forwarded and
+    /// X-Forwarded-For headers name the client; empty: those headers are ignored.
+    std::vector<std::string> trusted_proxies;
 };
 
 /// `[source_addr:]source_port` as Python websockify takes it; `[::1]:80` for IPv6.

@@ -26,8 +26,9 @@ enum class handshake_failure
     auth_refused,       ///< the --auth-plugin said no (401/403)
     token_refused,      ///< no, unknown or invalid token, or a token store failure
     limit,              ///< over --max-connections or --max-connections-per-ip (503)
+    proxy_header,       ///< --proxy-protocol: the connection did not open with a valid header
 };
-inline constexpr std::size_t handshake_failure_count = 12;
+inline constexpr std::size_t handshake_failure_count = 13;
 
 /// The label value of a reason, e.g. "bad_request".
 std::string_view to_string(handshake_failure why) noexcept;

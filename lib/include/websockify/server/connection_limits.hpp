@@ -38,14 +38,19 @@ public:
 
     private:
         friend class connection_limits;
-        slot(std::shared_ptr<connection_limits> owner, std::string address);
+        slot(std::shared_ptr<connection_limits> owner, std::string address, bool in_total);
         std::shared_ptr<connection_limits> owner_;
         std::string address_;
+        bool in_total_ = true; ///< counted towards --max-connections too
     };
 
     /// A place for a connection from `address`, or which limit refuses it. An empty address
     /// (a unix socket client: they all share one) counts only towards the total.
     limit_hit try_admit(const std::string& address, slot& into);
+
+    /// The per-address place of a connection already holding a place in the total, for a
+    /// client whose address is learnt after accept (--proxy-protocol, --trusted-proxy).
+    limit_hit try_admit_address(const std::string& address, slot& into);
 
     std::size_t open() const;
     std::size_t open_from(const std::string& address) const;
@@ -53,7 +58,7 @@ public:
     std::size_t max_per_ip() const noexcept { return max_per_ip_; }
 
 private:
-    void release(const std::string& address);
+    void release(const std::string& address, bool in_total);
 
     std::size_t max_total_;
     std::size_t max_per_ip_;

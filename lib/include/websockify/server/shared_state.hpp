@@ -4,8 +4,10 @@
 #include "websockify/config/config.hpp"
 #include "websockify/metrics/proxy_metrics.hpp"
 #include "websockify/net/asio.hpp"
+#include "websockify/proxy/trusted_proxies.hpp"
 #include "websockify/recording/record_writer.hpp"
 #include "websockify/server/connection_limits.hpp"
+#include "websockify/server/refusal_log.hpp"
 #include "websockify/server/session_tracker.hpp"
 #include "websockify/tls/context_holder.hpp"
 #include "websockify/tls/target_context.hpp"
@@ -48,6 +50,11 @@ struct shared_state
     /// null. Qualified: a bare `metrics::` here would change meaning once the member exists.
     std::shared_ptr<websockify::metrics::proxy_metrics> metrics =
         std::make_shared<websockify::metrics::proxy_metrics>();
+    /// --trusted-proxy (checked by the CLI, so parsing cannot fail here).
+    proxy::trusted_proxies trusted_proxies =
+        proxy::trusted_proxies::parse(settings.trusted_proxies);
+    /// Refusals by the connection limits, one log line a second at most; never null.
+    std::shared_ptr<refusal_log> refusals = std::make_shared<refusal_log>();
 };
 
 } // namespace websockify::server
