@@ -344,7 +344,7 @@ net::awaitable<pump_end> target_to_client(session<Stream, Target>& s)
         const auto read = co_await read_when_ready(s.target, buffer);
         const auto ec = read.ec;
         const auto n = read.bytes;
-        if (is_orderly_close(ec))
+        if (is_orderly_close(ec) && !net::ended_by_reset(s.target))
         {
             co_return pump_end{pump_stop::target_closed,
                                static_cast<std::uint16_t>(ws::close_code::normal),
