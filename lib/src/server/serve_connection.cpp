@@ -9,7 +9,6 @@
 #include "websockify/net/read_proxy_header.hpp"
 #include "websockify/net/read_request_head.hpp"
 #include "websockify/net/with_timeout.hpp"
-#include "websockify/proxy/forwarded_client.hpp"
 #include "websockify/record/record_name.hpp"
 #include "websockify/relay/hixie_relay.hpp"
 #include "websockify/relay/relay.hpp"
@@ -202,106 +201,6 @@ void log_web_request(const log::connection_log& log, const http::request_head& h
              {{"method", head.method},
               {"path", head.target},
               {"status", static_cast<std::uint64_t>(status)}});
-}
-
-/// "192.0.2.1:4711", "[2001:db8::1]:4711".
-std::string address_and_port(const std::string& address, std::uint16_t port)
-{
-    return config::to_string(config::endpoint{address, port});
-}
-
-/// --proxy-protocol: the header's client is the connection's client in every later line and
-/// limit (and --record's {client}); LOCAL and UNKNOWN headers keep the socket's peer.
-log::connection_log proxied_log(const log::connection_log& log, const proxy::header& header)
-{
-    const auto version = "PROXY v" + std::to_string(header.version);
-    if (!header.source)
-    {
-        log.debug("proxy_header",
-                  version +
-                      (header.what == proxy::command::local ? " LOCAL header"
-                                                            : " header without TCP addresses") +
-                      ": the connection's own peer is the client");
-        return log;
-    }
-    const auto client = proxy::address_text(*header.source);
-    const auto port = header.source->port;
-    log.debug("proxy_header",
-              version + " header: client " + address_and_port(client, port) + ", relayed by " +
-                  address_and_port(log.peer(), log.peer_port()),
-              {{"client", client}, {"client_port", static_cast<std::uint64_t>(port)}});
-    return {log.id(), client, port};
-}
-
-void log_proxy_header_failure(const log::connection_log& log, const net::proxy_header_read& read)
-{
-    using outcome = net::proxy_header_read::outcome;
-    if (read.status == outcome::invalid)
-    {
-        log.info("proxy_header_refused",
-                 "no valid PROXY protocol header (--proxy-protocol): " + std::string(read.problem),
-                 {{"reason", read.problem}});
-    }
-    else if (read.status == outcome::timed_out)
-    {
-        log.info("proxy_header_refused",
-                 "timed out waiting for the PROXY protocol header (--proxy-protocol)");
-    }
-    else if (read.bytes_read == 0)
-    {
-        log.debug("silent", "client sent nothing");
-    }
-    else
-    {
-        log.info("proxy_header_refused", "client closed during its PROXY protocol header");
-    }
-}
-
-failure proxy_header_failure_reason(net::proxy_header_read::outcome status)
-{
-    switch (status)
-    {
-    case net::proxy_header_read::outcome::invalid:
-        return failure::proxy_header;
-    case net::proxy_header_read::outcome::timed_out:
-        return failure::timeout;
-    default:
-        return failure::client_closed;
-    }
-}
-
-/// --trusted-proxy: a request a trusted proxy relays names its client in Forwarded or
-/// X-Forwarded-For. From anyone else those headers are ignored (anybody can write them).
-log::connection_log forwarded_log(const log::connection_log& log, const http::request_head& head,
-                                  const proxy::trusted_proxies& trusted)
-{
-    if (trusted.empty())
-    {
-        return log;
-    }
-    const bool has_headers = head.count("Forwarded") > 0 || head.count("X-Forwarded-For") > 0;
-    if (!trusted.contains(log.peer()))
-    {
-        if (has_headers)
-        {
-            log.debug("forwarded_ignored", "Forwarded/X-Forwarded-For ignored: " + log.peer() +
-                                               " is not a --trusted-proxy");
-        }
-        return log;
-    }
-    const auto client = proxy::find_forwarded_client(head, trusted);
-    if (!client)
-    {
-        log.debug("forwarded", std::string(has_headers ? "no usable client address in" : "no") +
-                                   " Forwarded/X-Forwarded-For from trusted proxy " + log.peer());
-        return log;
-    }
-    log.debug(
-        "forwarded",
-        std::string(client->from) + " from trusted proxy " + log.peer() + ": client " +
-            address_and_port(client->address, client->port),
-        {{"client", client->address}, {"client_port", static_cast<std::uint64_t>(client->port)}});
-    return {log.id(), client->address, client->port};
 }
 
 /// The 2010 drafts have no masking, so they are opt-in (spec §3).
