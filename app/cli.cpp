@@ -23,6 +23,8 @@ namespace
 constexpr int usage_error = 2;
 /// More connections than any machine carries: a bound that also catches "-1" read as 2^64-1.
 constexpr std::size_t max_connection_count = 10'000'000;
+/// --threads beyond this is a typo, not a machine.
+constexpr std::size_t max_thread_count = 1024;
 
 void fail(const std::string& message)
 {
@@ -502,6 +504,10 @@ command_line parse_command_line(int argc, char** argv)
     cli.add_option("--max-connections-per-ip", settings.max_connections_per_ip,
                    "open connections from one client address at most (default 0: no limit)")
         ->check(CLI::Range(std::size_t{0}, max_connection_count));
+    cli.add_option("--threads", settings.threads,
+                   "threads that serve sessions, each session staying on one (default 0: one "
+                   "per CPU core websockify may use)")
+        ->check(CLI::Range(std::size_t{0}, max_thread_count));
     cli.add_option("--max-head-size", settings.max_head_size,
                    "largest HTTP request head in bytes; larger ones get 431 (default 16384)")
         ->check(CLI::Range(std::size_t{256}, std::size_t{1} << 20U));

@@ -1,6 +1,8 @@
-"""Many simultaneous sessions stay independent: nobody receives another client's bytes."""
+"""Many simultaneous sessions stay independent: nobody receives another client's bytes, with
+sessions on one thread or spread over several (--threads)."""
 
 import asyncio
+import os
 
 from harness import EchoTarget, Websockify, connect, echo, first_difference, random_bytes, run_cases
 
@@ -19,13 +21,50 @@ async def one_client(server, index):
     assert echoed == expected, first_difference(expected, echoed)
 
 
+async def all_clients_echo(server, count):
+    results = await asyncio.gather(*(one_client(server, i) for i in range(count)),
+                                   return_exceptions=True)
+    failures = [f"  client {i}: {r!r}" for i, r in enumerate(results) if r]
+    assert not failures, f"{len(failures)} of {count} clients failed:\n" + "\n".join(failures[:10])
+
+
 async def hundred_clients():
     with EchoTarget() as target, Websockify(target.port) as server:
-        results = await asyncio.gather(*(one_client(server, i) for i in range(CLIENTS)),
-                                       return_exceptions=True)
-    failures = [f"  client {i}: {r!r}" for i, r in enumerate(results) if r]
-    assert not failures, f"{len(failures)} of {CLIENTS} clients failed:\n" + "\n".join(failures[:10])
+        await all_clients_echo(server, CLIENTS)
+
+
+def thread_cpu_ticks(pid):
+    """CPU time (utime + stime, in clock ticks) of each of the process's threads."""
+    ticks = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{tid}/stat") as stat:
+            # Fields after the parenthesised name; utime and stime are fields 14 and 15.
+            fields = stat.read().rsplit(")", 1)[1].split()
+        ticks[tid] = int(fields[11]) + int(fields[12])
+    return ticks
+
+
+async def spread_over_threads():
+    """--threads 3: the settings say so, three threads exist, and the relaying work of many
+    clients lands on more than one of them, with every byte still in its own session."""
+    with EchoTarget() as target, Websockify(target.port, "--threads", "3") as server:
+        server.wait_for_log(r"Sessions spread over 3 threads")
+        assert len(os.listdir(f"/proc/{server.pid}/task")) == 3
+        await all_clients_echo(server, CLIENTS)
+        busy = [tid for tid, used in thread_cpu_ticks(server.pid).items() if used > 0]
+        assert len(busy) >= 2, f"only threads {busy} did any work"
+
+
+async def one_thread_when_asked():
+    with EchoTarget() as target, Websockify(target.port, "--threads", "1") as server:
+        server.wait_for_log(r"Sessions spread over 1 thread$")
+        assert os.listdir(f"/proc/{server.pid}/task") == [str(server.pid)]
+        await all_clients_echo(server, 20)
 
 
 if __name__ == "__main__":
-    run_cases({"hundred_clients": hundred_clients})
+    run_cases({
+        "hundred_clients": hundred_clients,
+        "spread_over_threads": spread_over_threads,
+        "one_thread_when_asked": one_thread_when_asked,
+    })

@@ -169,7 +169,8 @@ def size_flags_are_checked():
             client.send(upgrade_request(server.port, extra=["X-Padding: " + "p" * 400]))
             assert client.read_response().status == 431
     for flag, value in (("--max-head-size", "10"), ("--buffer-size", "0"),
-                        ("--max-connections", "-1"), ("--connect-timeout", "0")):
+                        ("--max-connections", "-1"), ("--connect-timeout", "0"),
+                        ("--threads", "-1"), ("--threads", "5000")):
         result = run_cli(flag, value, "127.0.0.1:0", "127.0.0.1:9")
         lines = result.stderr_lines()
         assert result.code == 2 and len(lines) == 1 and flag in lines[0], \

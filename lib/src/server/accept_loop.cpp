@@ -96,13 +96,16 @@ private:
 
 } // namespace
 
-net::awaitable<void> accept_loop(net::stream_acceptor& acceptor, const shared_state& state)
+net::awaitable<void> accept_loop(net::stream_acceptor& acceptor, const shared_state& state,
+                                 session_threads& threads)
 {
     asio::steady_timer backoff(acceptor.get_executor());
     accept_trouble trouble;
     for (std::uint64_t id = 1;;)
     {
-        auto [ec, socket] = co_await acceptor.async_accept(net::use_tuple);
+        // The socket belongs to its session's thread from the start: its I/O never crosses.
+        const auto session_executor = threads.next();
+        auto [ec, socket] = co_await acceptor.async_accept(session_executor, net::use_tuple);
         if (ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor)
         {
             co_return; // closed: the server is stopping
@@ -128,7 +131,7 @@ net::awaitable<void> accept_loop(net::stream_acceptor& acceptor, const shared_st
         {
             state.refusals->refused(hit, peer.address, *state.limits);
             state.metrics->handshake_failed(metrics::handshake_failure::limit);
-            asio::co_spawn(acceptor.get_executor(),
+            asio::co_spawn(session_executor,
                            refuse_connection(std::move(socket), state.settings.close_timeout),
                            asio::detached);
             continue;
@@ -137,7 +140,7 @@ net::awaitable<void> accept_loop(net::stream_acceptor& acceptor, const shared_st
         log::connection_log log(this_id, peer.address, peer.port);
         auto* sessions = state.sessions;
         sessions->connection_opened();
-        asio::co_spawn(acceptor.get_executor(),
+        asio::co_spawn(session_executor,
                        serve_admitted(std::move(slot), std::move(socket), state, std::move(log)),
                        [this_id, sessions](const std::exception_ptr& e)
                        {

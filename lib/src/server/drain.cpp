@@ -61,7 +61,7 @@ net::awaitable<bool> drain_sessions(session_tracker& sessions, drain_limits limi
     {
         log::server_info("grace period over: closing " + count_text(sessions.live()) +
                          " with 1001 Going Away");
-        sessions.going_away().set();
+        sessions.tell_sessions_to_go_away();
         ended = co_await wait_empty_within(sessions, limits.close + close_margin, signals);
     }
     if (ended == wait_end::interrupted)

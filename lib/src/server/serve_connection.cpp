@@ -457,9 +457,9 @@ net::awaitable<void> serve_hixie(Stream& client, const http::request_head& head,
     co_await relay_to_target(client, state, log, *admitted.target,
                              [&](auto& target)
                              {
-                                 return relay::relay_hixie(client, target, draft, early_bytes,
-                                                           settings, log,
-                                                           state.sessions->going_away());
+                                 return relay::relay_hixie(
+                                     client, target, draft, early_bytes, settings, log,
+                                     state.sessions->going_away(client.get_executor()));
                              });
 }
 
@@ -572,9 +572,10 @@ net::awaitable<void> serve_upgrade(Stream& client, const shared_state& state,
     co_await relay_to_target(client, state, log, *admitted.target,
                              [&](auto& target)
                              {
-                                 return relay::relay(client, target, mode, early_bytes, settings,
-                                                     log, state.sessions->going_away(),
-                                                     recording.get(), compression);
+                                 return relay::relay(
+                                     client, target, mode, early_bytes, settings, log,
+                                     state.sessions->going_away(client.get_executor()),
+                                     recording.get(), compression);
                              });
 }
 

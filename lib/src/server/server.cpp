@@ -16,6 +16,7 @@
 #include "websockify/server/metrics_server.hpp"
 #include "websockify/server/readiness.hpp"
 #include "websockify/server/service_manager.hpp"
+#include "websockify/server/session_threads.hpp"
 #include "websockify/server/session_tracker.hpp"
 #include "websockify/server/stop_triggers.hpp"
 #include "websockify/tls/certificate_watch.hpp"
@@ -284,6 +285,7 @@ struct server_parts
     asio::signal_set& hangup;
     wrap::supervisor* program;
     readiness& ready;
+    session_threads& threads;
 };
 
 void log_internal_failure(const std::exception_ptr& failure)
@@ -331,7 +333,7 @@ net::awaitable<stop_request> serve_until_stop_request(server_parts& parts)
     const auto& lifecycle = settings.lifecycle;
     // Named first: gcc 12 destroys `cond ? coroutine() : coroutine()` temporaries inside a
     // co_await expression twice.
-    auto accepting = never_stop(accept_loop(parts.acceptor, parts.state));
+    auto accepting = never_stop(accept_loop(parts.acceptor, parts.state, parts.threads));
     auto reloading = never_stop(tls::watch_certificates(settings.tls, parts.state.tls.get(),
                                                         parts.hangup, certificate_poll_interval,
                                                         reload_on_hangup(parts.state)));
@@ -427,7 +429,9 @@ int serve(config::settings effective, process::daemon_link* daemon)
     // Wrapping a program decides the target, and in the short form the listen port.
     const auto program = prepare_wrap(io.get_executor(), effective);
 
-    session_tracker sessions(io.get_executor());
+    const auto thread_count = effective.threads > 0 ? effective.threads : default_thread_count();
+    session_threads threads(io, thread_count);
+    session_tracker sessions(io.get_executor(), threads.executors());
     auto recorder = load_recorder(effective);
     std::optional<asio::thread_pool> token_workers;
     if (!effective.tokens.plugin.empty())
@@ -464,6 +468,8 @@ int serve(config::settings effective, process::daemon_link* daemon)
     }
     log_settings(effective, acceptor, state.tls != nullptr, state.web, metrics_acceptor);
     log::server_info(limits_line);
+    log::server_info("  - Sessions spread over " + std::to_string(thread_count) +
+                     (thread_count == 1 ? " thread" : " threads"));
     std::optional<process::pid_file> pid;
     if (!effective.lifecycle.pid_file.empty())
     {
@@ -489,7 +495,7 @@ int serve(config::settings effective, process::daemon_link* daemon)
     }
     announce_ready("Serving on " + bound_address(acceptor, "a unix socket"));
 
-    server_parts parts{acceptor, state, sessions, signals, hangup, program.get(), ready};
+    server_parts parts{acceptor, state, sessions, signals, hangup, program.get(), ready, threads};
     int status = 0;
     asio::co_spawn(io, serve_then_stop(parts),
                    [&io, &status](const std::exception_ptr& e, int result)
@@ -507,7 +513,10 @@ int serve(config::settings effective, process::daemon_link* daemon)
         // Serves through the drain too (/readyz says 503 then); io.stop() ends it.
         start_metrics_server(*metrics_acceptor, state.metrics->all(), ready, effective);
     }
+    threads.start();
     io.run();
+    // Sessions cut at the end of the drain go first, those of the other threads included.
+    threads.stop();
     io.destroy_pending_work();
     return status;
 }

@@ -5,10 +5,26 @@
 namespace websockify::server
 {
 
-session_tracker::session_tracker(const asio::any_io_executor& executor)
-    : change_(executor, asio::steady_timer::time_point::max()), first_websocket_started_(executor),
-      first_websocket_ended_(executor), going_away_(executor)
+session_tracker::session_tracker(const asio::any_io_executor& home,
+                                 const std::vector<asio::any_io_executor>& session_executors)
+    : home_(home), change_(home, asio::steady_timer::time_point::max()),
+      first_websocket_started_(home), first_websocket_ended_(home)
 {
+    threads_.push_back(std::make_unique<session_thread>(home));
+    for (const auto& executor : session_executors)
+    {
+        if (executor != home)
+        {
+            threads_.push_back(std::make_unique<session_thread>(executor));
+        }
+    }
+}
+
+template <class Work> void session_tracker::at_home(Work work)
+{
+    // dispatch runs `work` inline when called from `home`'s own thread, so a single-threaded
+    // server sees every change at once, as before.
+    asio::dispatch(home_, std::move(work));
 }
 
 void session_tracker::connection_opened()
@@ -19,9 +35,44 @@ void session_tracker::connection_opened()
 
 void session_tracker::connection_closed()
 {
-    --live_;
-    memory_release_.live_connections(live_);
-    changed();
+    at_home(
+        [this]
+        {
+            --live_;
+            memory_release_.live_connections(live_);
+            changed();
+        });
+}
+
+void session_tracker::websocket_started()
+{
+    at_home([this] { first_websocket_started_.set(); });
+}
+
+void session_tracker::websocket_ended()
+{
+    at_home([this] { first_websocket_ended_.set(); });
+}
+
+void session_tracker::tell_sessions_to_go_away()
+{
+    for (const auto& thread : threads_)
+    {
+        // Each event is set on its own thread, where its waiters are.
+        asio::dispatch(thread->executor, [&event = thread->going_away] { event.set(); });
+    }
+}
+
+net::event& session_tracker::going_away(const asio::any_io_executor& session_executor) noexcept
+{
+    for (const auto& thread : threads_)
+    {
+        if (thread->executor == session_executor)
+        {
+            return thread->going_away;
+        }
+    }
+    return threads_.front()->going_away;
 }
 
 void session_tracker::changed()

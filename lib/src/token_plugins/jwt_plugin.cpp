@@ -6,6 +6,8 @@
 #include "websockify/token_plugins/plugins.hpp"
 
 #include <fstream>
+#include <memory>
+#include <mutex>
 #include <sstream>
 
 namespace websockify::token_plugins
@@ -43,11 +45,16 @@ lookup_result verify(const token::jwt_key& key, const std::string& token)
 class jwt_plugin final : public token_plugin
 {
 public:
-    explicit jwt_plugin(std::string path) : path_(std::move(path)), key_(load_key_file(path_)) {}
+    explicit jwt_plugin(std::string path)
+        : path_(std::move(path)), key_(std::make_shared<const token::jwt_key>(load_key_file(path_)))
+    {
+    }
 
     net::awaitable<lookup_result> lookup(std::string token) override
     {
-        co_return verify(key_, token);
+        // The key a lookup started with stays alive through a concurrent rotation.
+        const auto key = current_key();
+        co_return verify(*key, token);
     }
 
     /// Key rotation without a restart: the new key applies to the next lookup.
@@ -55,7 +62,9 @@ public:
     {
         try
         {
-            key_ = load_key_file(path_);
+            auto next = std::make_shared<const token::jwt_key>(load_key_file(path_));
+            const std::lock_guard lock(mutex_);
+            key_ = std::move(next);
         }
         catch (const net::startup_error& e)
         {
@@ -67,8 +76,15 @@ public:
     }
 
 private:
+    std::shared_ptr<const token::jwt_key> current_key()
+    {
+        const std::lock_guard lock(mutex_);
+        return key_;
+    }
+
     std::string path_;
-    token::jwt_key key_;
+    std::mutex mutex_; ///< guards key_: sessions on every thread read it, SIGHUP replaces it
+    std::shared_ptr<const token::jwt_key> key_;
 };
 
 } // namespace

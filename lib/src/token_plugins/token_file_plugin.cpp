@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <tuple>
 #include <vector>
@@ -88,20 +89,7 @@ public:
         load();
     }
 
-    net::awaitable<lookup_result> lookup(std::string token) override
-    {
-        if (watch_)
-        {
-            reload_if_changed();
-        }
-        const auto found = tokens_.find(token);
-        if (found == tokens_.end())
-        {
-            co_return lookup_result::fail(failure_kind::unknown_token,
-                                          "no such token in " + source_.string());
-        }
-        co_return lookup_result::success(found->second);
-    }
+    net::awaitable<lookup_result> lookup(std::string token) override { co_return find(token); }
 
     bool reload() override
     {
@@ -112,6 +100,7 @@ public:
                              " is gone, keeping the previous tokens");
             return true;
         }
+        const std::lock_guard lock(mutex_);
         load(); // unreadable files and bad lines are logged one by one
         log::server_info("SIGHUP: token source " + source_.string() +
                          " reloaded: " + std::to_string(tokens_.size()) + " tokens");
@@ -119,6 +108,24 @@ public:
     }
 
 private:
+    /// Sessions on every thread look up, and the first after a change reloads: one lock
+    /// around both. A lookup is a hash find, and a stat of the files once a second.
+    lookup_result find(const std::string& token)
+    {
+        const std::lock_guard lock(mutex_);
+        if (watch_)
+        {
+            reload_if_changed();
+        }
+        const auto found = tokens_.find(token);
+        if (found == tokens_.end())
+        {
+            return lookup_result::fail(failure_kind::unknown_token,
+                                       "no such token in " + source_.string());
+        }
+        return lookup_result::success(found->second);
+    }
+
     void load()
     {
         signature_ = signature_of(source_);
@@ -150,6 +157,7 @@ private:
 
     fs::path source_;
     bool watch_;
+    std::mutex mutex_; ///< guards everything below
     std::unordered_map<std::string, token::target> tokens_;
     file_signature signature_;
     std::chrono::steady_clock::time_point checked_;

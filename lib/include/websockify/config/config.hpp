@@ -189,6 +189,8 @@ struct settings
     std::size_t max_connections = 0;
     /// --max-connections-per-ip: open connections from one client address; 0 means no limit.
     std::size_t max_connections_per_ip = 0;
+    /// --threads: threads sessions run on (each session on one); 0 means one per usable core.
+    std::size_t threads = 0;
     /// Largest HTTP request head (bytes); over it the client gets 431.
     std::size_t max_head_size = std::size_t{16} * 1024;
     /// Bytes read from either peer at a time, per direction and session.

@@ -39,7 +39,8 @@ struct lookup_result
     }
 };
 
-/// Maps tokens to targets (--token-plugin NAME --token-source ARG). lookup() never blocks the
+/// Maps tokens to targets (--token-plugin NAME --token-source ARG). Sessions on every thread
+/// share one plugin, so lookup() and reload() are thread-safe. lookup() never blocks the
 /// calling thread: plugins that must wait on a file, a network service or a database do it on
 /// a worker thread or asynchronously, bounded by `lookup_timeout`.
 class token_plugin
@@ -57,7 +58,7 @@ public:
     /// SIGHUP: read again what the plugin loaded at startup (token files, a JWT key) and drop
     /// cached lookups. Logs what it did; a source that cannot be read is logged and the
     /// previous contents kept. False when the plugin keeps nothing to reload. Called on the
-    /// thread that awaits lookup().
+    /// server's thread while sessions on other threads (--threads) may be in lookup().
     virtual bool reload() { return false; }
 };
 
