@@ -208,6 +208,7 @@ class Tools:
 
     def __init__(self, args):
         self.websockify = Path(args.websockify)
+        self.ours_options = list(args.ours_option or [])
         self.bench = Path(args.bench) if args.bench else self._bench_beside(self.websockify)
         self.python_websockify = args.python_websockify
         self.node = shutil.which(args.node) if args.node else None
@@ -269,7 +270,7 @@ def contender_argv(tools, contender, port, target_port, certs=None):
     target = f"127.0.0.1:{target_port}"
     tls = certs is not None
     if contender == "ours":
-        argv = [tools.websockify]
+        argv = [tools.websockify, *tools.ours_options]
         if tls:
             argv += ["--cert", certs["cert"], "--key", certs["key"]]
         return argv + [listen, target]
@@ -660,6 +661,9 @@ def parse_args(argv):
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--websockify", default=str(DEFAULT_WEBSOCKIFY),
                         help="our websockify binary (default: build/release/app/websockify)")
+    parser.add_argument("--ours-option", action="append", metavar="OPTION",
+                        help="an option for our websockify, e.g. --ours-option=--threads=1 "
+                             "(repeatable)")
     parser.add_argument("--bench", help="websockify_bench (default: next to --websockify's "
                         "build tree, bench/loadgen/websockify_bench)")
     parser.add_argument("--python-websockify", help="command for Python websockify "

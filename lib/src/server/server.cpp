@@ -3,6 +3,7 @@
 #include "websockify/auth/auth_plugin.hpp"
 #include "websockify/log/log.hpp"
 #include "websockify/net/asio.hpp"
+#include "websockify/net/disposable_context.hpp"
 #include "websockify/net/endpoint_name.hpp"
 #include "websockify/net/inherited_listener.hpp"
 #include "websockify/net/listener.hpp"
@@ -407,20 +408,10 @@ std::unique_ptr<wrap::supervisor> prepare_wrap(const asio::any_io_executor& exec
     return program;
 }
 
-/// An io_context that can destroy its pending work on demand. Connections cut at the end of
-/// a drain are coroutine frames still queued in it; they refer to the session tracker, the
-/// shared state and the recorder, so they must go before those do, not in ~io_context.
-class server_context : public asio::io_context
-{
-public:
-    using asio::io_context::io_context;
-    void destroy_pending_work() { shutdown(); }
-};
-
 /// Everything after the optional detach: listen, start the program, serve, stop.
 int serve(config::settings effective, process::daemon_link* daemon)
 {
-    server_context io(1);
+    net::disposable_context io;
     // Taken before a wrapped program starts, so that a stop signal never leaves it orphaned.
     asio::signal_set signals(io, SIGINT, SIGTERM);
     // SIGHUP reloads (it would otherwise terminate a daemon whose terminal went away).

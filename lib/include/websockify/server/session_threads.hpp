@@ -1,6 +1,7 @@
 #pragma once
 
 #include "websockify/net/asio.hpp"
+#include "websockify/net/disposable_context.hpp"
 
 #include <cstddef>
 #include <memory>
@@ -39,18 +40,9 @@ public:
     void stop();
 
 private:
-    /// An io_context whose pending work can be destroyed on demand, before the state it
-    /// refers to.
-    class context : public asio::io_context
-    {
-    public:
-        context() : asio::io_context(1) {}
-        void destroy_pending_work() { shutdown(); }
-    };
-
     struct extra
     {
-        context io;
+        net::disposable_context io;
         asio::executor_work_guard<asio::io_context::executor_type> busy{io.get_executor()};
         std::thread thread;
     };
