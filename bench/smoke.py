@@ -123,7 +123,7 @@ def main():
                     tool, kind, work, "smoke", verify=verify,
                     ack_every=ACK_EVERY if verify else None)
             exercise(tool, "direct", ports, services["echo"].pid, ["--raw"])
-            tools = argparse.Namespace(websockify=Path(args.websockify))
+            tools = argparse.Namespace(websockify=Path(args.websockify), ours_options=[])
             certs = bench.make_certs(work)
             proxied = {}
             for kind in ("sink", "source", "echo"):

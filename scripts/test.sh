@@ -9,8 +9,9 @@ scripts/install-deps.sh test
 export WEBSOCKIFY_REQUIRE_BROWSER=1
 
 status=0
+# tsan: sessions on several threads (--threads defaults to the cores) under ThreadSanitizer.
 # fuzz: the libFuzzer targets (clang), each fuzzed briefly from its seed corpus.
-for preset in dev asan fuzz; do
+for preset in dev asan tsan fuzz; do
     echo "=== preset $preset"
     cmake --workflow --preset "$preset" || status=1
 done

@@ -124,6 +124,11 @@ class OutputCapture:
         self._thread.join(timeout)
 
 
+# First lines of the reports that must fail a test (UBSan's are handled by the cases that can
+# meet them, see only_descriptor_vptr_reports).
+SANITIZER_REPORTS = ("WARNING: ThreadSanitizer:", "ERROR: AddressSanitizer:")
+
+
 def sanitizer_env(fd_limit):
     """The environment for a websockify that may run out of file descriptors. UBSan checks a
     vptr it has not seen before by probing memory through a pipe(); with no descriptor left that
@@ -254,6 +259,13 @@ class Websockify:
         self.stop()
         if exc_type is not None:
             print(f"--- websockify stderr (exit code {self.exit_code}):\n{indent(self.stderr.text())}")
+            return
+        # A sanitizer report fails the case even when every assertion held: a data race or a
+        # use-after-free found on the way is a bug, whatever the client saw.
+        reports = [line for line in self.stderr.lines() if any(
+            marker in line for marker in SANITIZER_REPORTS)]
+        assert not reports, (f"sanitizer report from websockify: {reports[0]}\n"
+                             f"{indent(self.stderr.text())}")
 
 
 def kill_group(pgid):

@@ -3,7 +3,9 @@
 #include "websockify/log/log.hpp"
 
 #include <exception>
+#include <pthread.h>
 #include <sched.h>
+#include <string>
 
 namespace websockify::server
 {
@@ -44,15 +46,19 @@ asio::any_io_executor session_threads::next()
 
 void session_threads::start()
 {
-    for (auto& one : extra_)
+    for (std::size_t i = 0; i < extra_.size(); ++i)
     {
-        if (one->thread.joinable())
+        auto& one = *extra_[i];
+        if (one.thread.joinable())
         {
             continue;
         }
-        one->thread = std::thread(
-            [&io = one->io]
+        // Named for `top -H` and /proc/PID/task/*/comm: ws-session-2 is the second thread.
+        const auto name = "ws-session-" + std::to_string(i + 2);
+        one.thread = std::thread(
+            [&io = one.io, name]
             {
+                ::pthread_setname_np(::pthread_self(), name.substr(0, 15).c_str());
                 try
                 {
                     io.run();
