@@ -77,6 +77,15 @@ awaitable<result<std::vector<tcp::endpoint>>> resolve_target(const config::endpo
     {
         co_return loopback_endpoints(target.port);
     }
+    // An address literal needs no lookup. Asio's resolver would still hand it to
+    // getaddrinfo on its own thread and back: two thread switches on every connection.
+    asio::error_code not_literal;
+    const auto literal = asio::ip::make_address(target.host, not_literal);
+    if (!not_literal)
+    {
+        std::vector<tcp::endpoint> exact(1, tcp::endpoint(literal, target.port));
+        co_return exact;
+    }
     tcp::resolver resolver(co_await asio::this_coro::executor);
     auto resolved =
         co_await with_timeout(resolver.async_resolve(target.host, std::to_string(target.port),
