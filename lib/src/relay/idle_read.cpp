@@ -133,7 +133,7 @@ void read_buffer::prepare_for_read() noexcept
     size_ = next;
 }
 
-net::awaitable<read_result> read_when_ready(net::stream_socket& stream, read_buffer& buffer)
+std::optional<read_result> read_if_ready(net::stream_socket& stream, read_buffer& buffer)
 {
     if (!stream.non_blocking())
     {
@@ -141,34 +141,81 @@ net::awaitable<read_result> read_when_ready(net::stream_socket& stream, read_buf
         stream.non_blocking(true);
     }
     buffer.prepare_for_read();
-    for (;;)
+    if (!buffer.held())
     {
-        if (buffer.held())
-        {
-            std::error_code ec;
-            const auto n = stream.read_some(net::as_buffer(buffer.get()), ec);
-            if (!would_block(ec))
-            {
-                buffer.record_read(n);
-                co_return result_of(ec, n);
-            }
-            buffer.release();
-        }
-        auto [ec] = co_await stream.async_wait(net::stream_socket::wait_read, net::use_tuple);
-        if (ec)
-        {
-            co_return result_of(ec, 0);
-        }
-        (void)buffer.get();
+        return std::nullopt; // idle until now: wait before taking a block
     }
+    std::error_code ec;
+    const auto n = stream.read_some(net::as_buffer(buffer.get()), ec);
+    if (would_block(ec))
+    {
+        buffer.release();
+        return std::nullopt;
+    }
+    buffer.record_read(n);
+    return result_of(ec, n);
+}
+
+std::optional<read_result> read_if_ready(net::tls_stream& /*stream*/, read_buffer& buffer)
+{
+    buffer.prepare_for_read();
+    return std::nullopt; // OpenSSL may hold decrypted bytes: always read through it
+}
+
+net::awaitable<readable_wait> wait_to_read(net::stream_socket& stream, read_buffer& /*buffer*/)
+{
+    return stream.async_wait(net::stream_socket::wait_read, net::use_tuple);
+}
+
+net::awaitable<tls_read> wait_to_read(net::tls_stream& stream, read_buffer& buffer)
+{
+    return stream.async_read_some(net::as_buffer(buffer.get()), net::use_tuple);
+}
+
+std::optional<read_result> after_wait(net::stream_socket& stream, read_buffer& buffer,
+                                      const readable_wait& woke)
+{
+    if (const auto ec = std::get<0>(woke))
+    {
+        return result_of(ec, 0);
+    }
+    (void)buffer.get(); // readable: the read below may not wait
+    return read_if_ready(stream, buffer);
+}
+
+std::optional<read_result> after_wait(net::tls_stream& /*stream*/, read_buffer& buffer,
+                                      const tls_read& read)
+{
+    const auto [ec, n] = read;
+    buffer.record_read(n);
+    return result_of(ec, n);
+}
+
+namespace
+{
+
+template <class Stream>
+net::awaitable<read_result> read_in_steps(Stream& stream, read_buffer& buffer)
+{
+    auto read = read_if_ready(stream, buffer);
+    while (!read)
+    {
+        auto woke = co_await wait_to_read(stream, buffer);
+        read = after_wait(stream, buffer, woke);
+    }
+    co_return *read;
+}
+
+} // namespace
+
+net::awaitable<read_result> read_when_ready(net::stream_socket& stream, read_buffer& buffer)
+{
+    return read_in_steps(stream, buffer);
 }
 
 net::awaitable<read_result> read_when_ready(net::tls_stream& stream, read_buffer& buffer)
 {
-    buffer.prepare_for_read();
-    auto [ec, n] = co_await stream.async_read_some(net::as_buffer(buffer.get()), net::use_tuple);
-    buffer.record_read(n);
-    co_return result_of(ec, n);
+    return read_in_steps(stream, buffer);
 }
 
 } // namespace websockify::relay

@@ -1,6 +1,7 @@
 #include "websockify/relay/relay.hpp"
 
 #include "websockify/codec/base64.hpp"
+#include "websockify/net/first_to_finish.hpp"
 #include "websockify/net/graceful_close.hpp"
 #include "websockify/net/peer_reset.hpp"
 #include "websockify/net/with_timeout.hpp"
@@ -255,7 +256,14 @@ net::awaitable<pump_end> client_to_target(session<Stream, Target>& s,
     {
         if (filled == 0)
         {
-            const auto read = co_await read_when_ready(s.client, buffer);
+            // read_when_ready's steps, inline: one coroutine frame less per idle session.
+            auto ready = read_if_ready(s.client, buffer);
+            while (!ready)
+            {
+                auto woke = co_await wait_to_read(s.client, buffer);
+                ready = after_wait(s.client, buffer, woke);
+            }
+            const auto read = *ready;
             if (read.ec)
             {
                 co_return pump_end{pump_stop::client_vanished, 1006, read.ec.message()};
@@ -341,7 +349,13 @@ net::awaitable<pump_end> target_to_client(session<Stream, Target>& s)
     read_buffer buffer(s.settings.buffer_size, read_growth_limit(s.settings.buffer_size));
     for (;;)
     {
-        const auto read = co_await read_when_ready(s.target, buffer);
+        auto ready = read_if_ready(s.target, buffer); // read_when_ready inline, as above
+        while (!ready)
+        {
+            auto woke = co_await wait_to_read(s.target, buffer);
+            ready = after_wait(s.target, buffer, woke);
+        }
+        const auto read = *ready;
         const auto ec = read.ec;
         const auto n = read.bytes;
         if (is_orderly_close(ec) && !net::ended_by_reset(s.target))
@@ -393,30 +407,48 @@ pump_end end_with(pump_stop why, ws::close_code code, std::string_view reason)
     return pump_end{why, static_cast<std::uint16_t>(code), std::string(reason)};
 }
 
-/// The client reset its connection while no read was pending on it (see wait_for_reset).
+/// The client reset its connection while no read was pending on it (see watch_for_reset).
 pump_end client_reset()
 {
     return pump_end{pump_stop::client_vanished, 1006, "connection reset by the client"};
 }
 
-/// The third party in the relay's `||`: ends the session when the server stops (1001 Going
-/// Away), when --heartbeat finds the client dead, after --session-idle-timeout, or when the
-/// client resets its connection while its data waits for a target that does not read.
+pump_end server_going_away()
+{
+    return end_with(pump_stop::server_going_away, ws::close_code::going_away, going_away_reason);
+}
+
+/// The pumps and the watches of one session: the first to end ends the session.
+using session_parts = net::first_to_finish<pump_end, 5>;
+
+/// The server stops: the session ends with 1001 Going Away.
+void watch_going_away(session_parts& parts, net::event& going_away)
+{
+    const auto member = parts.enlist();
+    going_away.async_wait(asio::bind_cancellation_slot(
+        parts.slot(member), [parts = parts.shared_from_this(), member](std::error_code ec)
+        { parts->finished(member, ec ? std::nullopt : std::optional(server_going_away())); }));
+}
+
+/// The client resets its connection while its data waits for a target that does not read
+/// (the client's pump is then not reading, so would not notice).
+template <class Stream> void watch_for_reset(session_parts& parts, Stream& client)
+{
+    const auto member = parts.enlist();
+    net::async_wait_for_reset(
+        client,
+        asio::bind_cancellation_slot(
+            parts.slot(member), [parts = parts.shared_from_this(), member](bool reset)
+            { parts->finished(member, reset ? std::optional(client_reset()) : std::nullopt); }));
+}
+
+/// --heartbeat and --session-idle-timeout: ends the session when the client stops answering
+/// pings for several intervals, or when no data moved either way for the idle limit.
 template <class Stream, class Target>
-net::awaitable<pump_end> watch_session(session<Stream, Target>& s, net::event& going_away)
+net::awaitable<pump_end> watch_liveness(session<Stream, Target>& s)
 {
     const auto heartbeat = s.settings.heartbeat;
     const auto idle_limit = s.settings.session_idle_timeout;
-    if (heartbeat.count() == 0 && idle_limit.count() == 0)
-    {
-        auto woke = co_await (going_away.wait() || net::wait_for_reset(s.client));
-        if (woke.index() == 1)
-        {
-            co_return client_reset();
-        }
-        co_return end_with(pump_stop::server_going_away, ws::close_code::going_away,
-                           going_away_reason);
-    }
     const auto silent_limit = heartbeat * s.settings.heartbeat_misses;
     asio::steady_timer tick(co_await asio::this_coro::executor);
     std::uint32_t pings = 0;
@@ -441,16 +473,9 @@ net::awaitable<pump_end> watch_session(session<Stream, Target>& s, net::event& g
             next = std::min(next, s.last_data + idle_limit);
         }
         tick.expires_at(next);
-        auto woke = co_await (going_away.wait() || tick.async_wait(net::use_tuple) ||
-                              net::wait_for_reset(s.client));
-        if (woke.index() == 2)
+        if (auto [ec] = co_await tick.async_wait(net::use_tuple); ec)
         {
-            co_return client_reset();
-        }
-        if (going_away.is_set())
-        {
-            co_return end_with(pump_stop::server_going_away, ws::close_code::going_away,
-                               going_away_reason);
+            co_return server_going_away(); // cancelled: the session already ended otherwise
         }
         if (heartbeat.count() > 0)
         {
@@ -460,6 +485,25 @@ net::awaitable<pump_end> watch_session(session<Stream, Target>& s, net::event& g
             co_await net::with_timeout(s.writer.send(ws::opcode::ping, payload), heartbeat);
         }
     }
+}
+
+/// A pump that threw: a bug, not peer behaviour. Logged, and the client gets 1011.
+pump_end pump_failed(const log::connection_log& log, const std::exception_ptr& failure)
+{
+    std::string what = "unknown error";
+    try
+    {
+        std::rethrow_exception(failure);
+    }
+    catch (const std::exception& e)
+    {
+        what = e.what();
+    }
+    catch (...) // NOLINT(bugprone-empty-catch): described as "unknown error"
+    {
+    }
+    log.warn("relay_failed", "relay ended by an internal error: " + what);
+    return end_with(pump_stop::target_failed, ws::close_code::internal_error, target_failed_reason);
 }
 
 /// The close frame for how the session ended, then the end of the client connection. The
@@ -548,11 +592,27 @@ relay(Stream& client, Target& target, ws::subprotocol mode, std::span<const std:
         start_compression(s, *compression);
     }
 
-    // `||` returns when the first pump returns and cancels the other; only then does the close
-    // sequence run, so no pump is alive while it writes.
-    auto ended = co_await (client_to_target(s, already_read) || target_to_client(s) ||
-                           watch_session(s, going_away));
-    pump_end end = std::visit([](pump_end& e) { return std::move(e); }, ended);
+    // The pumps and the watches run side by side until the first of them ends the session;
+    // the others are cancelled and waited for, so the close sequence below writes alone. Not
+    // in a coroutine of its own: an idle session waits here, and every frame counts.
+    auto parts = std::make_shared<session_parts>(client.get_executor());
+    auto on_failure = [&log](const std::exception_ptr& e) { return pump_failed(log, e); };
+    parts->spawn(client_to_target(s, already_read), on_failure);
+    parts->spawn(target_to_client(s), on_failure);
+    watch_going_away(*parts, going_away);
+    watch_for_reset(*parts, client);
+    if (settings.heartbeat.count() > 0 || settings.session_idle_timeout.count() > 0)
+    {
+        parts->spawn(watch_liveness(s), on_failure);
+    }
+    // The pumps use this frame: it must outlive them even if our caller cancels us.
+    co_await asio::this_coro::throw_if_cancelled(false);
+    while (!parts->all_finished())
+    {
+        co_await parts->wait_for_all();
+        parts->cancel_running(); // woken early: our caller cancelled us
+    }
+    pump_end end = parts->take_result();
 
     relay_outcome outcome{.close_code = end.code,
                           .close_reason = end.reason,

@@ -6,6 +6,7 @@
 #include "websockify/net/graceful_close.hpp"
 #include "websockify/net/with_timeout.hpp"
 #include "websockify/server/client_address.hpp"
+#include "websockify/server/connection_lifetime.hpp"
 #include "websockify/server/serve_connection.hpp"
 
 #include <chrono>
@@ -22,31 +23,6 @@ using namespace std::chrono_literals;
 /// After a failed accept (e.g. EMFILE), the pause before the next try: no busy loop, and the
 /// sessions we have keep running.
 constexpr auto accept_retry_pause = 100ms;
-
-void log_unexpected(std::uint64_t id, const std::exception_ptr& failure)
-{
-    try
-    {
-        std::rethrow_exception(failure);
-    }
-    catch (const std::exception& e)
-    {
-        log::server_error("connection " + std::to_string(id) +
-                          " ended by an internal error: " + e.what());
-    }
-    catch (...)
-    {
-        log::server_error("connection " + std::to_string(id) + " ended by an unknown error");
-    }
-}
-
-/// The place a connection holds under --max-connections lives exactly as long as it does.
-net::awaitable<void> serve_admitted(connection_limits::slot slot, net::stream_socket socket,
-                                    const shared_state& state, log::connection_log log)
-{
-    const connection_limits::slot held = std::move(slot);
-    co_await serve_connection(std::move(socket), state, std::move(log));
-}
 
 /// Over a limit: a 503 the client can read (an HTTP client; a TLS client just sees the
 /// connection end), without reading its request.
@@ -136,18 +112,17 @@ net::awaitable<void> accept_loop(net::stream_acceptor& acceptor, const shared_st
                            asio::detached);
             continue;
         }
-        const auto this_id = id++;
-        log::connection_log log(this_id, peer.address, peer.port);
-        auto* sessions = state.sessions;
-        sessions->connection_opened();
+        log::connection_log log(id++, peer.address, peer.port);
+        connection_lifetime lifetime;
+        lifetime.counted = counted_connection(*state.sessions);
+        lifetime.total_place = std::move(slot);
         asio::co_spawn(session_executor,
-                       serve_admitted(std::move(slot), std::move(socket), state, std::move(log)),
-                       [this_id, sessions](const std::exception_ptr& e)
+                       serve_connection(std::move(socket), std::move(lifetime), state, log),
+                       [id = log.id()](const std::exception_ptr& e)
                        {
-                           sessions->connection_closed();
                            if (e)
                            {
-                               log_unexpected(this_id, e);
+                               log_unexpected_end(id, e);
                            }
                        });
     }

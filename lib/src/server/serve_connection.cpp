@@ -323,12 +323,36 @@ std::string target_name(const token::target& where)
     return where.is_unix() ? "unix socket " + where.unix_path : token::to_string(where);
 }
 
-/// Connects to the target (TCP or unix, then TLS with --ssl-target) and hands both streams
-/// to `relay_with` (RFC 6455 or Hixie relay), then logs the session's end.
+/// --ssl-target: TLS over the connected target, then the relay; nullopt (and the client told)
+/// when the TLS handshake fails.
 template <class Stream, class RelayFunction>
-net::awaitable<void> relay_to_target(Stream& client, const shared_state& state,
-                                     const log::connection_log& log, const token::target& where,
-                                     RelayFunction relay_with)
+net::awaitable<std::optional<relay::relay_outcome>>
+relay_over_tls(Stream& client, net::stream_socket target, const shared_state& state,
+               const log::connection_log& log, const token::target& where,
+               const std::string& target_text, RelayFunction& relay_with)
+{
+    const auto& settings = state.settings;
+    auto secured = co_await tls::connect_tls(std::move(target), *state.target_tls, where.host,
+                                             settings.target_tls.verify, settings.connect_timeout);
+    if (!secured)
+    {
+        log_connect_failed(log, target_text + " (TLS)", secured.error());
+        count_connect_failed(*state.metrics);
+        co_await refuse_unreachable(client, settings);
+        co_return std::nullopt;
+    }
+    co_return co_await relay_with(client, *secured, log);
+}
+
+/// A WebSocket session after its 101: connects to the target (TCP or unix, then TLS with
+/// --ssl-target), hands both streams to `relay_with` (RFC 6455 or Hixie relay), then logs the
+/// session's end. It owns the client stream and all the connection holds, so it runs as a
+/// coroutine of its own (see start_session).
+template <class Stream, class RelayFunction>
+net::awaitable<void> relay_to_target(Stream client,
+                                     [[maybe_unused]] connection_lifetime lifetime, // held
+                                     const shared_state& state, log::connection_log log,
+                                     token::target where, RelayFunction relay_with)
 {
     const auto& settings = state.settings;
     const websocket_session_mark mark(*state.sessions, *state.metrics);
@@ -344,28 +368,81 @@ net::awaitable<void> relay_to_target(Stream& client, const shared_state& state,
         co_await refuse_unreachable(client, settings);
         co_return;
     }
-    relay::relay_outcome outcome;
-    if (!state.target_tls)
+    // The TLS branch is a coroutine of its own: its stream would otherwise take room in this
+    // frame, which every idle session keeps, with or without --ssl-target.
+    std::optional<relay::relay_outcome> outcome;
+    if (state.target_tls)
     {
-        outcome = co_await relay_with(*target);
+        outcome = co_await relay_over_tls(client, std::move(*target), state, log, where,
+                                          target_text, relay_with);
     }
     else
     {
-        auto secured =
-            co_await tls::connect_tls(std::move(*target), *state.target_tls, where.host,
-                                      settings.target_tls.verify, settings.connect_timeout);
-        if (!secured)
-        {
-            log_connect_failed(log, target_text + " (TLS)", secured.error());
-            count_connect_failed(*state.metrics);
-            co_await refuse_unreachable(client, settings);
-            co_return;
-        }
-        outcome = co_await relay_with(*secured);
+        outcome = co_await relay_with(client, *target, log);
     }
-    log_session_closed(log, target_text, outcome, steady_clock::now() - started);
-    count_session_closed(*state.metrics, outcome);
+    if (outcome)
+    {
+        log_session_closed(log, target_text, *outcome, steady_clock::now() - started);
+        count_session_closed(*state.metrics, *outcome);
+    }
 }
+
+/// Hands the upgraded client over to its session coroutine (relay_to_target). The handshake's
+/// coroutines then return, and with them their frames, the request head and the response: an
+/// idle session holds only what it needs (see docs/performance.md).
+template <class Stream, class RelayFunction>
+void start_session(Stream& client, connection_lifetime& lifetime, const shared_state& state,
+                   const log::connection_log& log, token::target where, RelayFunction relay_with)
+{
+    auto executor = client.get_executor();
+    asio::co_spawn(executor,
+                   relay_to_target(std::move(client), std::move(lifetime), state, log,
+                                   std::move(where), std::move(relay_with)),
+                   [id = log.id()](const std::exception_ptr& e)
+                   {
+                       if (e)
+                       {
+                           log_unexpected_end(id, e);
+                       }
+                   });
+}
+
+/// What an RFC 6455 session was agreed in its handshake; relays with it.
+struct rfc6455_relay
+{
+    const config::settings* settings = nullptr;
+    session_tracker* sessions = nullptr;
+    ws::subprotocol mode = ws::subprotocol::binary;
+    std::optional<ws::deflate_params> compression;
+    std::string early_bytes; ///< client bytes that came with the request head
+    std::unique_ptr<recording::session_recording> recording;
+
+    template <class Stream, class Target>
+    net::awaitable<relay::relay_outcome> operator()(Stream& client, Target& target,
+                                                    const log::connection_log& log)
+    {
+        return relay::relay(client, target, mode, std::as_bytes(std::span(early_bytes)), *settings,
+                            log, sessions->going_away(client.get_executor()), recording.get(),
+                            compression);
+    }
+};
+
+/// A Hixie-75/76 session (--hixie); always base64.
+struct hixie_relay
+{
+    const config::settings* settings = nullptr;
+    session_tracker* sessions = nullptr;
+    int draft = 76;
+    std::string early_bytes;
+
+    template <class Stream, class Target>
+    net::awaitable<relay::relay_outcome> operator()(Stream& client, Target& target,
+                                                    const log::connection_log& log)
+    {
+        return relay::relay_hixie(client, target, draft, std::as_bytes(std::span(early_bytes)),
+                                  *settings, log, sessions->going_away(client.get_executor()));
+    }
+};
 
 /// --compress: permessage-deflate (RFC 7692) for RFC 6455 sessions that offer it, except in
 /// base64 mode, whose text frames already cost a third more and are not worth compressing.
@@ -398,10 +475,10 @@ void log_compression(const log::connection_log& log, const std::string& extensio
 
 /// The 2010 drafts (--hixie): draft 76 proves the handshake with 8 bytes after the head.
 template <class Stream>
-net::awaitable<void> serve_hixie(Stream& client, const http::request_head& head, std::string rest,
-                                 const shared_state& state, const log::connection_log& log,
-                                 std::string_view scheme_line,
-                                 const auth::client_identity& identity)
+net::awaitable<void>
+serve_hixie(Stream& client, connection_lifetime& lifetime, const http::request_head& head,
+            std::string rest, const shared_state& state, const log::connection_log& log,
+            std::string_view scheme_line, const auth::client_identity& identity)
 {
     const auto& settings = state.settings;
     auto request = ws::validate_hixie(head);
@@ -452,24 +529,21 @@ net::awaitable<void> serve_hixie(Stream& client, const http::request_head& head,
     }
     log_upgrade(log, std::string(scheme_line) + " (Hixie-" + std::to_string(request->draft) + ")",
                 request->target, ws::subprotocol::base64);
-    const auto early_bytes = std::as_bytes(std::span(rest));
-    const int draft = request->draft;
-    co_await relay_to_target(client, state, log, *admitted.target,
-                             [&](auto& target)
-                             {
-                                 return relay::relay_hixie(
-                                     client, target, draft, early_bytes, settings, log,
-                                     state.sessions->going_away(client.get_executor()));
-                             });
+    hixie_relay relay_with;
+    relay_with.settings = &settings;
+    relay_with.sessions = state.sessions;
+    relay_with.draft = request->draft;
+    relay_with.early_bytes = std::move(rest);
+    start_session(client, lifetime, state, log, std::move(*admitted.target), std::move(relay_with));
 }
 
 /// Request head -> upgrade check -> 101 -> target -> relay, or an HTTP error. `log` is a copy:
 /// a trusted proxy's request names another client.
 template <class Stream>
-net::awaitable<void> serve_upgrade(Stream& client, const shared_state& state,
-                                   log::connection_log log, std::string_view scheme_line,
-                                   steady_clock::time_point handshake_deadline,
-                                   const auth::client_identity& identity)
+net::awaitable<void>
+serve_upgrade(Stream& client, connection_lifetime& lifetime, const shared_state& state,
+              log::connection_log log, std::string_view scheme_line,
+              steady_clock::time_point handshake_deadline, const auth::client_identity& identity)
 {
     const auto& settings = state.settings;
     auto read = co_await net::read_request_head(client, settings.max_head_size,
@@ -501,8 +575,7 @@ net::awaitable<void> serve_upgrade(Stream& client, const shared_state& state,
     // proxy's connection counted only towards --max-connections until now.
     const bool via_trusted_proxy = state.trusted_proxies.contains(log.peer());
     log = forwarded_log(log, *head, state.trusted_proxies);
-    connection_limits::slot address_place;
-    if (via_trusted_proxy && !admit_client_address(state, log.peer(), address_place))
+    if (via_trusted_proxy && !admit_client_address(state, log.peer(), lifetime.address_place))
     {
         auto refusal = too_many_connections_response();
         co_await answer_and_close(client, std::move(refusal), settings);
@@ -537,7 +610,7 @@ net::awaitable<void> serve_upgrade(Stream& client, const shared_state& state,
             co_await answer_and_close(client, hixie_disabled_response(), settings);
             co_return;
         }
-        co_await serve_hixie(client, *head, std::move(read.rest), state, log, scheme_line,
+        co_await serve_hixie(client, lifetime, *head, std::move(read.rest), state, log, scheme_line,
                              identity);
         co_return;
     }
@@ -567,16 +640,14 @@ net::awaitable<void> serve_upgrade(Stream& client, const shared_state& state,
     }
     log_upgrade(log, scheme_line, upgrade->target, mode);
     log_compression(log, extensions);
-    const auto recording = open_recording(state, *head, log);
-    const auto early_bytes = std::as_bytes(std::span(read.rest));
-    co_await relay_to_target(client, state, log, *admitted.target,
-                             [&](auto& target)
-                             {
-                                 return relay::relay(
-                                     client, target, mode, early_bytes, settings, log,
-                                     state.sessions->going_away(client.get_executor()),
-                                     recording.get(), compression);
-                             });
+    rfc6455_relay relay_with;
+    relay_with.settings = &settings;
+    relay_with.sessions = state.sessions;
+    relay_with.mode = mode;
+    relay_with.compression = compression;
+    relay_with.early_bytes = std::move(read.rest);
+    relay_with.recording = open_recording(state, *head, log);
+    start_session(client, lifetime, state, log, std::move(*admitted.target), std::move(relay_with));
 }
 
 /// --proxy-protocol: reads the header, whose client becomes the connection's client, and takes
@@ -609,8 +680,8 @@ net::awaitable<bool> accept_proxy_header(net::stream_socket& client, const share
 
 } // namespace
 
-net::awaitable<void> serve_connection(net::stream_socket client, const shared_state& state,
-                                      log::connection_log log)
+net::awaitable<void> serve_connection(net::stream_socket client, connection_lifetime lifetime,
+                                      const shared_state& state, log::connection_log log)
 {
     const auto& settings = state.settings;
     asio::error_code ignored;
@@ -618,14 +689,11 @@ net::awaitable<void> serve_connection(net::stream_socket client, const shared_st
     // One deadline for sniff, TLS handshake and request head: a slow client cannot stretch
     // the handshake by sending each part just in time.
     const auto handshake_deadline = steady_clock::now() + settings.handshake_timeout;
-    // Held for the connection's life: its place under --max-connections-per-ip when the
-    // client's address comes from a PROXY protocol header.
-    connection_limits::slot address_place;
     if (settings.proxy_protocol)
     {
         // Before the sniff: the header precedes the client's TLS or HTTP bytes.
-        const bool admitted =
-            co_await accept_proxy_header(client, state, log, handshake_deadline, address_place);
+        const bool admitted = co_await accept_proxy_header(client, state, log, handshake_deadline,
+                                                           lifetime.address_place);
         if (!admitted)
         {
             co_return;
@@ -655,8 +723,9 @@ net::awaitable<void> serve_connection(net::stream_socket client, const shared_st
             co_return;
         }
         const auth::client_identity no_certificate;
-        co_await serve_upgrade(client, state, log, "Plain non-SSL (ws://) WebSocket connection",
-                               handshake_deadline, no_certificate);
+        co_await serve_upgrade(client, lifetime, state, log,
+                               "Plain non-SSL (ws://) WebSocket connection", handshake_deadline,
+                               no_certificate);
         co_return;
     }
     if (!state.tls)
@@ -666,7 +735,8 @@ net::awaitable<void> serve_connection(net::stream_socket client, const shared_st
         net::close_now(client);
         co_return;
     }
-    const auto context = state.tls->current(); // kept by this session across reloads
+    const auto context = state.tls->current();
+    lifetime.tls_context = context; // kept by this session across reloads
     net::tls_stream stream(std::move(client), *context);
     auto shook =
         co_await net::with_timeout(stream.async_handshake(net::tls_stream::server, net::use_tuple),
@@ -681,7 +751,7 @@ net::awaitable<void> serve_connection(net::stream_socket client, const shared_st
         co_return;
     }
     const auto identity = identity_of(stream);
-    co_await serve_upgrade(stream, state, log, "SSL/TLS (wss://) WebSocket connection",
+    co_await serve_upgrade(stream, lifetime, state, log, "SSL/TLS (wss://) WebSocket connection",
                            handshake_deadline, identity);
 }
 

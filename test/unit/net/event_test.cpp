@@ -1,6 +1,8 @@
 #include "websockify/net/event.hpp"
 
 #include <gtest/gtest.h>
+#include <optional>
+#include <system_error>
 
 namespace websockify::net
 {
@@ -40,6 +42,38 @@ TEST(Event, WaitAfterSetReturnsAtOnce)
     asio::co_spawn(io, wait_and_count(e, woken), asio::detached);
     io.poll();
     EXPECT_EQ(woken, 1);
+}
+
+TEST(Event, APlainHandlerWaitsToo)
+{
+    asio::io_context io;
+    event e(io.get_executor());
+    std::optional<std::error_code> before;
+    std::optional<std::error_code> after;
+    e.async_wait([&](std::error_code ec) { before = ec; });
+    io.poll();
+    EXPECT_FALSE(before.has_value());
+    e.set();
+    io.poll();
+    EXPECT_EQ(before, std::error_code());
+    e.async_wait([&](std::error_code ec) { after = ec; });
+    io.restart(); // out of work after the first wait
+    io.poll();
+    EXPECT_EQ(after, std::error_code());
+}
+
+TEST(Event, APlainWaitCancelledThroughItsSlotIsAborted)
+{
+    asio::io_context io;
+    event e(io.get_executor());
+    asio::cancellation_signal stop;
+    std::optional<std::error_code> woke;
+    e.async_wait(asio::bind_cancellation_slot(stop.slot(), [&](std::error_code ec) { woke = ec; }));
+    io.poll();
+    stop.emit(asio::cancellation_type::terminal);
+    io.poll();
+    EXPECT_EQ(woke, asio::error::operation_aborted);
+    EXPECT_FALSE(e.is_set());
 }
 
 } // namespace

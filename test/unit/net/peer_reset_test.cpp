@@ -1,7 +1,9 @@
 #include "websockify/net/peer_reset.hpp"
 
 #include <array>
+#include <chrono>
 #include <gtest/gtest.h>
+#include <optional>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -78,6 +80,57 @@ TEST(EndedByReset, UnixSocketsHaveNoTcpState)
     ::close(fds[1]);
     EXPECT_EQ(read_to_end(ours), asio::error::eof);
     EXPECT_FALSE(ended_by_reset(ours));
+}
+
+/// Closes `socket` with a reset (RST) instead of a FIN.
+void reset(stream_socket& socket)
+{
+    const linger abort_on_close{1, 0};
+    ASSERT_EQ(::setsockopt(socket.native_handle(), SOL_SOCKET, SO_LINGER, &abort_on_close,
+                           sizeof(abort_on_close)),
+              0);
+    socket.close();
+}
+
+/// Runs `io` until `done` holds, for at most a few seconds.
+template <class Condition> void run_until(asio::io_context& io, Condition done)
+{
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (!done() && std::chrono::steady_clock::now() < give_up)
+    {
+        io.run_for(std::chrono::milliseconds(10));
+    }
+}
+
+TEST(WaitForReset, AResetIsReported)
+{
+    asio::io_context io;
+    tcp_pair pair(io);
+    std::optional<bool> reported;
+    async_wait_for_reset(pair.ours, [&](bool was_reset) { reported = was_reset; });
+    io.poll();
+    EXPECT_FALSE(reported.has_value());
+    reset(pair.peer);
+    run_until(io, [&] { return reported.has_value(); });
+    EXPECT_EQ(reported, true);
+}
+
+TEST(WaitForReset, HalfCloseAndUrgentDataAreNotResetsAndCancelIsFalse)
+{
+    asio::io_context io;
+    tcp_pair pair(io);
+    asio::cancellation_signal stop;
+    std::optional<bool> reported;
+    async_wait_for_reset(pair.ours, asio::bind_cancellation_slot(stop.slot(), [&](bool was_reset)
+                                                                 { reported = was_reset; }));
+    const char urgent = '!';
+    ASSERT_EQ(::send(pair.peer.native_handle(), &urgent, 1, MSG_OOB), 1);
+    pair.peer.shutdown(stream_socket::shutdown_send);
+    io.run_for(std::chrono::milliseconds(100));
+    EXPECT_FALSE(reported.has_value());
+    stop.emit(asio::cancellation_type::terminal);
+    run_until(io, [&] { return reported.has_value(); });
+    EXPECT_EQ(reported, false);
 }
 
 } // namespace

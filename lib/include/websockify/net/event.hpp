@@ -36,6 +36,22 @@ public:
         }
     }
 
+    /// The same wait for a plain handler, called with no error once the event is set, or with
+    /// operation_aborted if the wait is cancelled through the handler's cancellation slot.
+    template <class Handler> void async_wait(Handler handler)
+    {
+        auto slot = asio::get_associated_cancellation_slot(handler);
+        if (set_)
+        {
+            asio::post(timer_.get_executor(),
+                       [handler = std::move(handler)]() mutable { handler(std::error_code()); });
+            return;
+        }
+        timer_.async_wait(asio::bind_cancellation_slot(
+            slot, [this, handler = std::move(handler)](std::error_code ec) mutable
+            { handler(set_ ? std::error_code() : ec); }));
+    }
+
 private:
     asio::steady_timer timer_;
     bool set_ = false;

@@ -4,8 +4,10 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <span>
 #include <system_error>
+#include <tuple>
 
 namespace websockify::relay
 {
@@ -76,5 +78,31 @@ struct read_result
 /// decrypted bytes that readiness of the socket below does not show).
 net::awaitable<read_result> read_when_ready(net::stream_socket& stream, read_buffer& buffer);
 net::awaitable<read_result> read_when_ready(net::tls_stream& stream, read_buffer& buffer);
+
+/// read_when_ready in steps, for a caller that keeps no coroutine frame of its own for it (the
+/// relay's pumps: an idle session waits here, so every frame counts per session):
+///
+///     auto read = read_if_ready(stream, buffer);
+///     while (!read)
+///     {
+///         auto woke = co_await wait_to_read(stream, buffer);
+///         read = after_wait(stream, buffer, woke);
+///     }
+///
+/// read_if_ready starts a read: its bytes if they could be read without waiting, else nullopt.
+std::optional<read_result> read_if_ready(net::stream_socket& stream, read_buffer& buffer);
+std::optional<read_result> read_if_ready(net::tls_stream& stream, read_buffer& buffer);
+
+/// Waits until the plain socket is readable; a TLS stream reads instead.
+using readable_wait = std::tuple<std::error_code>;
+using tls_read = std::tuple<std::error_code, std::size_t>;
+net::awaitable<readable_wait> wait_to_read(net::stream_socket& stream, read_buffer& buffer);
+net::awaitable<tls_read> wait_to_read(net::tls_stream& stream, read_buffer& buffer);
+
+/// The read after the wait: nullopt when a readable socket had nothing after all (wait again).
+std::optional<read_result> after_wait(net::stream_socket& stream, read_buffer& buffer,
+                                      const readable_wait& woke);
+std::optional<read_result> after_wait(net::tls_stream& stream, read_buffer& buffer,
+                                      const tls_read& read);
 
 } // namespace websockify::relay
