@@ -127,13 +127,17 @@ def wait_for_port(port, process, timeout=STARTUP_TIMEOUT):
 
 
 def raise_fd_limit():
-    """Lifts the soft descriptor limit to the hard one (children inherit it); returns it."""
+    """Lifts the descriptor limit (children inherit it) and returns it: to 65536 where the
+    process may raise its hard limit (root), else the soft limit to the hard one."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    try:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    except (ValueError, OSError):
-        return soft
-    return hard
+    wanted = max(hard, 65536)
+    for limit in (wanted, hard):
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
+            return limit
+        except (ValueError, OSError):
+            continue
+    return soft
 
 
 class Service:

@@ -28,11 +28,14 @@ awaitable<void> graceful_close(stream_socket& stream, std::chrono::steady_clock:
 {
     asio::error_code ignored;
     stream.shutdown(stream_socket::shutdown_send, ignored);
-    if (!ignored)
+    if (ignored)
     {
-        co_await with_timeout(discard_until_eof(stream), linger);
+        close_now(stream);
+        co_return;
     }
-    close_now(stream);
+    co_await with_timeout(discard_until_eof(stream), linger);
+    // Our side is already shut down: close_now's shutdown(both) would only fail (ENOTCONN).
+    stream.close(ignored);
 }
 
 awaitable<void> graceful_close(tls_stream& stream, std::chrono::steady_clock::duration linger)

@@ -1,6 +1,9 @@
 #include "websockify/relay/frame_writer.hpp"
 
+#include "websockify/net/send_now.hpp"
+
 #include <array>
+#include <type_traits>
 
 namespace websockify::relay
 {
@@ -49,9 +52,14 @@ net::awaitable<bool> frame_writer<Stream>::send(ws::opcode op, std::span<const s
     {
         co_return false;
     }
-    if (auto [ec] = co_await lock_.async_send(net::use_tuple); ec)
+    // The lock orders frames between the pumps and the pings/closes; taken at once when free
+    // (try_send), so that the direct write below cannot interleave with another writer's.
+    if (!lock_.try_send())
     {
-        co_return false;
+        if (auto [ec] = co_await lock_.async_send(net::use_tuple); ec)
+        {
+            co_return false;
+        }
     }
     const lock_release release(lock_);
     std::array<std::byte, ws::max_frame_header_size> header{};
@@ -60,9 +68,26 @@ net::awaitable<bool> frame_writer<Stream>::send(ws::opcode op, std::span<const s
     {
         header[0] |= rsv1_bit; // RFC 7692 §6: RSV1 marks a compressed message
     }
-    const std::array<asio::const_buffer, 2> frame{
+    std::array<asio::const_buffer, 2> frame{
         net::as_buffer(std::span<const std::byte>(header).first(header_size)),
         net::as_buffer(payload)};
+    const auto frame_size = header_size + payload.size();
+    std::size_t sent = 0;
+    if constexpr (std::is_same_v<Stream, net::stream_socket>)
+    {
+        // Most frames fit in the socket's buffer: one sendmsg, no asynchronous operation.
+        const auto now = net::send_now(client_, frame);
+        if (now.ec)
+        {
+            co_return false;
+        }
+        if (now.bytes == frame_size)
+        {
+            co_return true;
+        }
+        sent = now.bytes;
+        net::drop_front(frame, sent);
+    }
     // The write listens to `cut` only. The caller's cancellation (its slot in the coroutine's
     // cancellation state) starts the grace timer instead, which pulls `cut` when it expires.
     asio::cancellation_signal cut;
@@ -93,9 +118,10 @@ net::awaitable<bool> frame_writer<Stream>::send(ws::opcode op, std::span<const s
         caller_slot.clear();
     }
     grace.cancel();
-    if (ec && written != 0 && written != header_size + payload.size())
+    sent += written;
+    if (ec && sent != 0 && sent != frame_size)
     {
-        broken_ = true;
+        broken_ = true; // the client got part of a frame: nothing after it can make sense
     }
     co_return !ec;
 }

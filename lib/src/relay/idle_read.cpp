@@ -1,6 +1,8 @@
 #include "websockify/relay/idle_read.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <sys/socket.h>
 #include <utility>
 #include <vector>
 
@@ -79,11 +81,6 @@ read_result result_of(const std::error_code& ec, std::size_t bytes)
     return result;
 }
 
-bool would_block(const std::error_code& ec)
-{
-    return ec == asio::error::would_block || ec == asio::error::try_again;
-}
-
 } // namespace
 
 std::span<std::byte> read_buffer::get()
@@ -135,25 +132,40 @@ void read_buffer::prepare_for_read() noexcept
 
 std::optional<read_result> read_if_ready(net::stream_socket& stream, read_buffer& buffer)
 {
-    if (!stream.non_blocking())
-    {
-        // Only synchronous calls see this flag: they return would_block instead of waiting.
-        stream.non_blocking(true);
-    }
     buffer.prepare_for_read();
     if (!buffer.held())
     {
         return std::nullopt; // idle until now: wait before taking a block
     }
-    std::error_code ec;
-    const auto n = stream.read_some(net::as_buffer(buffer.get()), ec);
-    if (would_block(ec))
+    const auto block = buffer.get();
+    // recv(MSG_DONTWAIT) rather than read_some on a socket set non-blocking: the same read,
+    // without the ioctl that setting the flag costs on every new socket.
+    for (;;)
     {
-        buffer.release();
-        return std::nullopt;
+        const auto n = ::recv(stream.native_handle(), block.data(), block.size(), MSG_DONTWAIT);
+        if (n > 0)
+        {
+            const auto bytes = static_cast<std::size_t>(n);
+            buffer.record_read(bytes);
+            return result_of({}, bytes);
+        }
+        if (n == 0)
+        {
+            buffer.record_read(0);
+            return result_of(asio::error::eof, 0);
+        }
+        if (errno == EINTR)
+        {
+            continue;
+        }
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+        {
+            buffer.release();
+            return std::nullopt;
+        }
+        buffer.record_read(0);
+        return result_of(std::error_code(errno, asio::error::get_system_category()), 0);
     }
-    buffer.record_read(n);
-    return result_of(ec, n);
 }
 
 std::optional<read_result> read_if_ready(net::tls_stream& /*stream*/, read_buffer& buffer)

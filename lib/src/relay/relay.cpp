@@ -4,6 +4,7 @@
 #include "websockify/net/first_to_finish.hpp"
 #include "websockify/net/graceful_close.hpp"
 #include "websockify/net/peer_reset.hpp"
+#include "websockify/net/send_now.hpp"
 #include "websockify/net/with_timeout.hpp"
 #include "websockify/relay/frame_writer.hpp"
 #include "websockify/relay/idle_read.hpp"
@@ -12,8 +13,10 @@
 #include "websockify/ws/message_inflater.hpp"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <optional>
+#include <type_traits>
 #include <vector>
 
 namespace websockify::relay
@@ -51,6 +54,46 @@ constexpr std::string_view idle_reason = "Session idle timeout";
 
 using std::chrono::steady_clock;
 
+pump_end end_with(pump_stop why, ws::close_code code, std::string_view reason)
+{
+    return pump_end{why, static_cast<std::uint16_t>(code), std::string(reason)};
+}
+
+/// The client reset its connection while no read was pending on it (see watch_for_reset).
+pump_end client_reset()
+{
+    return pump_end{pump_stop::client_vanished, 1006, "connection reset by the client"};
+}
+
+pump_end server_going_away()
+{
+    return end_with(pump_stop::server_going_away, ws::close_code::going_away, going_away_reason);
+}
+
+/// The pumps and the watches of one session: the first to end ends the session.
+using session_parts = net::first_to_finish<pump_end, 5>;
+
+/// The server stops: the session ends with 1001 Going Away.
+void watch_going_away(session_parts& parts, net::event& going_away)
+{
+    const auto member = parts.enlist();
+    going_away.async_wait(asio::bind_cancellation_slot(
+        parts.slot(member), [parts = parts.shared_from_this(), member](std::error_code ec)
+        { parts->finished(member, ec ? std::nullopt : std::optional(server_going_away())); }));
+}
+
+/// The client resets its connection while its data waits for a target that does not read
+/// (the client's pump is then not reading, so would not notice).
+template <class Stream> void watch_for_reset(session_parts& parts, Stream& client)
+{
+    const auto member = parts.enlist();
+    net::async_wait_for_reset(
+        client,
+        asio::bind_cancellation_slot(
+            parts.slot(member), [parts = parts.shared_from_this(), member](bool reset)
+            { parts->finished(member, reset ? std::optional(client_reset()) : std::nullopt); }));
+}
+
 template <class Stream, class Target> struct session
 {
     Stream& client;
@@ -71,7 +114,24 @@ template <class Stream, class Target> struct session
     std::optional<ws::message_deflater> deflater{};
     std::optional<ws::message_inflater> inflater{};
     codec::utf8_validator inflated_text{};
+    /// The session's pumps and watches; the reset watch joins them late (arm_reset_watch).
+    session_parts* parts = nullptr;
+    bool reset_watched = false;
 };
+
+/// Starts the watch for a client reset, once, when the client's pump first has to wait for the
+/// target to take its data: only then would a reset go unnoticed (the pump is not reading the
+/// client). Sessions whose target always keeps up never pay for the watch.
+template <class Stream, class Target> void arm_reset_watch(session<Stream, Target>& s)
+{
+    // Once the session is decided the members are being cancelled: a new one would never be.
+    if (s.reset_watched || s.parts == nullptr || s.parts->decided())
+    {
+        return;
+    }
+    s.reset_watched = true;
+    watch_for_reset(*s.parts, s.client);
+}
 
 /// Target-bound bytes decoded from one client read, written together in one gather write.
 struct target_batch
@@ -112,10 +172,31 @@ net::awaitable<bool> write_to_target(session<Stream, Target>& s, const target_ba
     {
         record_batch(*s.recording, batch);
     }
-    auto [ec, written] =
-        batch.decoded.empty()
-            ? co_await asio::async_write(s.target, batch.slices, net::use_tuple)
-            : co_await asio::async_write(s.target, asio::buffer(batch.decoded), net::use_tuple);
+    std::array<asio::const_buffer, 1> decoded_bytes;
+    decoded_bytes[0] = asio::buffer(batch.decoded);
+    const std::span<const asio::const_buffer> all =
+        batch.decoded.empty() ? std::span<const asio::const_buffer>(batch.slices) : decoded_bytes;
+    std::size_t sent = 0;
+    if constexpr (std::is_same_v<Target, net::stream_socket>)
+    {
+        // Most writes fit in the target's socket buffer: one sendmsg, nothing asynchronous.
+        const auto now = net::send_now(s.target, all);
+        s.from_client += now.bytes;
+        if (now.ec)
+        {
+            co_return false;
+        }
+        sent = now.bytes;
+        if (sent == asio::buffer_size(all))
+        {
+            log::traffic('>');
+            co_return true;
+        }
+    }
+    std::vector<asio::const_buffer> left(all.begin(), all.end());
+    net::drop_front(left, sent);
+    arm_reset_watch(s);
+    auto [ec, written] = co_await asio::async_write(s.target, left, net::use_tuple);
     s.from_client += written;
     if (!ec)
     {
@@ -402,46 +483,6 @@ net::awaitable<pump_end> target_to_client(session<Stream, Target>& s)
     }
 }
 
-pump_end end_with(pump_stop why, ws::close_code code, std::string_view reason)
-{
-    return pump_end{why, static_cast<std::uint16_t>(code), std::string(reason)};
-}
-
-/// The client reset its connection while no read was pending on it (see watch_for_reset).
-pump_end client_reset()
-{
-    return pump_end{pump_stop::client_vanished, 1006, "connection reset by the client"};
-}
-
-pump_end server_going_away()
-{
-    return end_with(pump_stop::server_going_away, ws::close_code::going_away, going_away_reason);
-}
-
-/// The pumps and the watches of one session: the first to end ends the session.
-using session_parts = net::first_to_finish<pump_end, 5>;
-
-/// The server stops: the session ends with 1001 Going Away.
-void watch_going_away(session_parts& parts, net::event& going_away)
-{
-    const auto member = parts.enlist();
-    going_away.async_wait(asio::bind_cancellation_slot(
-        parts.slot(member), [parts = parts.shared_from_this(), member](std::error_code ec)
-        { parts->finished(member, ec ? std::nullopt : std::optional(server_going_away())); }));
-}
-
-/// The client resets its connection while its data waits for a target that does not read
-/// (the client's pump is then not reading, so would not notice).
-template <class Stream> void watch_for_reset(session_parts& parts, Stream& client)
-{
-    const auto member = parts.enlist();
-    net::async_wait_for_reset(
-        client,
-        asio::bind_cancellation_slot(
-            parts.slot(member), [parts = parts.shared_from_this(), member](bool reset)
-            { parts->finished(member, reset ? std::optional(client_reset()) : std::nullopt); }));
-}
-
 /// --heartbeat and --session-idle-timeout: ends the session when the client stops answering
 /// pings for several intervals, or when no data moved either way for the idle limit.
 template <class Stream, class Target>
@@ -599,8 +640,8 @@ relay(Stream& client, Target& target, ws::subprotocol mode, std::span<const std:
     auto on_failure = [&log](const std::exception_ptr& e) { return pump_failed(log, e); };
     parts->spawn(client_to_target(s, already_read), on_failure);
     parts->spawn(target_to_client(s), on_failure);
+    s.parts = parts.get();
     watch_going_away(*parts, going_away);
-    watch_for_reset(*parts, client);
     if (settings.heartbeat.count() > 0 || settings.session_idle_timeout.count() > 0)
     {
         parts->spawn(watch_liveness(s), on_failure);

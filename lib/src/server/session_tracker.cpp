@@ -35,23 +35,36 @@ void session_tracker::connection_opened()
 
 void session_tracker::connection_closed()
 {
-    at_home(
-        [this]
-        {
-            --live_;
-            memory_release_.live_connections(live_);
-            changed();
-        });
+    // Carried to `home` in batches: one trip there for however many closed meanwhile (each
+    // trip is a wake-up of the home thread, and with --threads a handshake cycle made three).
+    if (closed_pending_.fetch_add(1, std::memory_order_acq_rel) == 0)
+    {
+        at_home([this] { count_closed(); });
+    }
+}
+
+void session_tracker::count_closed()
+{
+    live_ -= closed_pending_.exchange(0, std::memory_order_acq_rel);
+    memory_release_.live_connections(live_);
+    changed();
 }
 
 void session_tracker::websocket_started()
 {
-    at_home([this] { first_websocket_started_.set(); });
+    // Only the first one is an event (--run-once): later ones need no trip to `home`.
+    if (!websocket_started_seen_.exchange(true, std::memory_order_acq_rel))
+    {
+        at_home([this] { first_websocket_started_.set(); });
+    }
 }
 
 void session_tracker::websocket_ended()
 {
-    at_home([this] { first_websocket_ended_.set(); });
+    if (!websocket_ended_seen_.exchange(true, std::memory_order_acq_rel))
+    {
+        at_home([this] { first_websocket_ended_.set(); });
+    }
 }
 
 void session_tracker::tell_sessions_to_go_away()

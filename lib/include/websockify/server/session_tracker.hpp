@@ -4,6 +4,7 @@
 #include "websockify/net/event.hpp"
 #include "websockify/process/memory_release.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -54,6 +55,7 @@ public:
 
 private:
     void changed();
+    void count_closed(); ///< on `home`: takes the closes reported since the last time
     /// Runs `work` on `home`: at once when already there, else queued there.
     template <class Work> void at_home(Work work);
 
@@ -69,6 +71,9 @@ private:
 
     asio::any_io_executor home_;
     std::size_t live_ = 0;
+    std::atomic<std::size_t> closed_pending_{0}; ///< closes not yet counted in live_
+    std::atomic<bool> websocket_started_seen_{false};
+    std::atomic<bool> websocket_ended_seen_{false};
     process::memory_release memory_release_; ///< trims the heap when a crowd has left
     std::uint64_t version_ = 0; ///< bumped on every change, to tell a change from a cancel
     asio::steady_timer change_; ///< never expires; cancel() wakes every waiter
