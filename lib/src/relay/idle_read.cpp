@@ -115,6 +115,7 @@ void read_buffer::release() noexcept
 void read_buffer::record_read(std::size_t bytes) noexcept
 {
     last_read_ = bytes;
+    filled_ = bytes == size_;
     grow_ = bytes == size_ && size_ < max_;
 }
 
@@ -130,16 +131,15 @@ void read_buffer::prepare_for_read() noexcept
     size_ = next;
 }
 
-std::optional<read_result> read_if_ready(net::stream_socket& stream, read_buffer& buffer)
+namespace
 {
-    buffer.prepare_for_read();
-    if (!buffer.held())
-    {
-        return std::nullopt; // idle until now: wait before taking a block
-    }
+
+/// One recv(MSG_DONTWAIT) into the buffer; nullopt (and the block given back) if there was
+/// nothing. recv rather than read_some on a socket set non-blocking: the same read, without the
+/// ioctl that setting the flag costs on every new socket.
+std::optional<read_result> receive_now(net::stream_socket& stream, read_buffer& buffer)
+{
     const auto block = buffer.get();
-    // recv(MSG_DONTWAIT) rather than read_some on a socket set non-blocking: the same read,
-    // without the ioctl that setting the flag costs on every new socket.
     for (;;)
     {
         const auto n = ::recv(stream.native_handle(), block.data(), block.size(), MSG_DONTWAIT);
@@ -168,6 +168,24 @@ std::optional<read_result> read_if_ready(net::stream_socket& stream, read_buffer
     }
 }
 
+} // namespace
+
+std::optional<read_result> read_if_ready(net::stream_socket& stream, read_buffer& buffer)
+{
+    // A read that did not fill the block took all there was: another now would only say
+    // EAGAIN, one system call for nothing per message. Waiting is safe without it: Asio
+    // re-arms the socket's edge-triggered registration when the wait starts, which reports
+    // bytes that came in meanwhile.
+    if (!buffer.held() || !buffer.last_read_filled())
+    {
+        buffer.release();
+        buffer.prepare_for_read();
+        return std::nullopt;
+    }
+    buffer.prepare_for_read();
+    return receive_now(stream, buffer);
+}
+
 std::optional<read_result> read_if_ready(net::tls_stream& /*stream*/, read_buffer& buffer)
 {
     buffer.prepare_for_read();
@@ -191,8 +209,7 @@ std::optional<read_result> after_wait(net::stream_socket& stream, read_buffer& b
     {
         return result_of(ec, 0);
     }
-    (void)buffer.get(); // readable: the read below may not wait
-    return read_if_ready(stream, buffer);
+    return receive_now(stream, buffer); // readable: this read may not wait
 }
 
 std::optional<read_result> after_wait(net::tls_stream& /*stream*/, read_buffer& buffer,

@@ -1,6 +1,7 @@
 #include "websockify/relay/idle_read.hpp"
 
 #include <array>
+#include <chrono>
 #include <gtest/gtest.h>
 #include <optional>
 #include <string>
@@ -168,6 +169,30 @@ TEST_F(ReadWhenReady, HoldsNoBufferWhileWaitingAndReadsWhatArrives)
     EXPECT_FALSE(result->ec);
     ASSERT_EQ(result->bytes, 2U);
     EXPECT_TRUE(buffer.held());
+    EXPECT_EQ(std::string_view(reinterpret_cast<const char*>(buffer.get().data()), 2), "de");
+}
+
+TEST_F(ReadWhenReady, AfterAShortReadWaitsFirstAndStillSeesBytesThatCameMeanwhile)
+{
+    send_text(sockets.peer, "abc");
+    asio::co_spawn(io, read_once(), asio::detached);
+    io.run();
+    io.restart();
+    ASSERT_TRUE(result);
+    ASSERT_EQ(result->bytes, 3U);
+    EXPECT_FALSE(buffer.last_read_filled());
+
+    // These arrive before the next read starts. That read does not try recv first (the last
+    // one was short), so only the wait's re-arming can report them.
+    send_text(sockets.peer, "de");
+    EXPECT_FALSE(read_if_ready(sockets.ours, buffer).has_value());
+    EXPECT_FALSE(buffer.held());
+    result.reset();
+    asio::co_spawn(io, read_once(), asio::detached);
+    io.run_for(std::chrono::seconds(5));
+    ASSERT_TRUE(result);
+    EXPECT_FALSE(result->ec);
+    ASSERT_EQ(result->bytes, 2U);
     EXPECT_EQ(std::string_view(reinterpret_cast<const char*>(buffer.get().data()), 2), "de");
 }
 

@@ -43,6 +43,8 @@ public:
 
     /// After each read, with its byte count: a full block asks for a larger one next time.
     void record_read(std::size_t bytes) noexcept;
+    /// Whether the last read filled the block: then more may be waiting in the socket.
+    bool last_read_filled() const noexcept { return filled_; }
     /// Before each read (never while the caller still uses the last read's bytes): applies a
     /// growth that record_read() asked for.
     void prepare_for_read() noexcept;
@@ -52,6 +54,7 @@ private:
     std::size_t size_;
     std::size_t max_;
     std::size_t last_read_ = 0;
+    bool filled_ = false;
     bool grow_ = false;
     block block_;
 };
