@@ -1,5 +1,6 @@
 #include "websockify/net/connect_target.hpp"
 
+#include "websockify/net/deadline.hpp"
 #include "websockify/net/with_timeout.hpp"
 
 #include <algorithm>
@@ -49,13 +50,14 @@ awaitable<result<stream_socket>> connect_any(const std::vector<tcp::endpoint>& e
             continue;
         }
         tcp::socket socket(executor);
-        auto connected = co_await with_timeout(socket.async_connect(endpoint, use_tuple), timeout);
-        if (!connected)
+        const deadline limit(executor, timeout);
+        auto [ec] = co_await socket.async_connect(endpoint, limit.token());
+        if (ec && limit.expired())
         {
             last = asio::error::timed_out;
             continue;
         }
-        if (auto [ec] = *connected; ec)
+        if (ec)
         {
             last = ec;
             refused = refused || ec == asio::error::connection_refused;

@@ -1,5 +1,6 @@
 #include "websockify/net/graceful_close.hpp"
 
+#include "websockify/net/deadline.hpp"
 #include "websockify/net/with_timeout.hpp"
 
 #include <array>
@@ -9,12 +10,14 @@ namespace websockify::net
 namespace
 {
 
-template <class Stream> awaitable<void> discard_until_eof(Stream& stream)
+/// Reads and drops what the peer still sends until it closes, or until `linger` has passed.
+awaitable<void> discard_until_eof(stream_socket& stream, std::chrono::steady_clock::duration linger)
 {
     std::array<std::byte, 4096> sink{};
-    for (;;)
+    const deadline limit(stream.get_executor(), linger);
+    while (!limit.expired())
     {
-        auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), use_tuple);
+        auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), limit.token());
         if (ec)
         {
             co_return;
@@ -33,7 +36,7 @@ awaitable<void> graceful_close(stream_socket& stream, std::chrono::steady_clock:
         close_now(stream);
         co_return;
     }
-    co_await with_timeout(discard_until_eof(stream), linger);
+    co_await discard_until_eof(stream, linger);
     // Our side is already shut down: close_now's shutdown(both) would only fail (ENOTCONN).
     stream.close(ignored);
 }

@@ -1,7 +1,7 @@
 #include "websockify/net/read_request_head.hpp"
 
 #include "websockify/http/request_head.hpp"
-#include "websockify/net/with_timeout.hpp"
+#include "websockify/net/deadline.hpp"
 
 #include <array>
 
@@ -10,15 +10,34 @@ namespace websockify::net
 namespace
 {
 
+head_read timed_out()
+{
+    head_read result;
+    result.status = head_read::outcome::timed_out;
+    return result;
+}
+
+} // namespace
+
 template <class Stream>
-awaitable<head_read> read_until_head_end(Stream& stream, std::size_t max_size)
+awaitable<head_read> read_request_head(Stream& stream, std::size_t max_size,
+                                       std::chrono::steady_clock::duration timeout)
 {
     head_read result;
     std::string buffer;
     std::array<char, 4096> chunk{};
+    deadline limit(stream.get_executor(), timeout);
     for (;;)
     {
-        auto [ec, n] = co_await stream.async_read_some(asio::buffer(chunk), use_tuple);
+        if (limit.expired())
+        {
+            co_return timed_out();
+        }
+        auto [ec, n] = co_await stream.async_read_some(asio::buffer(chunk), limit.token());
+        if (ec && limit.expired())
+        {
+            co_return timed_out();
+        }
         if (ec)
         {
             result.status = head_read::outcome::closed;
@@ -47,22 +66,6 @@ awaitable<head_read> read_until_head_end(Stream& stream, std::size_t max_size)
             co_return result;
         }
     }
-}
-
-} // namespace
-
-template <class Stream>
-awaitable<head_read> read_request_head(Stream& stream, std::size_t max_size,
-                                       std::chrono::steady_clock::duration timeout)
-{
-    auto read = co_await with_timeout(read_until_head_end(stream, max_size), timeout);
-    if (!read)
-    {
-        head_read timed_out;
-        timed_out.status = head_read::outcome::timed_out;
-        co_return timed_out;
-    }
-    co_return std::move(*read);
 }
 
 template awaitable<head_read> read_request_head<stream_socket>(stream_socket&, std::size_t,

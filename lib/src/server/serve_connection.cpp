@@ -5,6 +5,7 @@
 #include "websockify/http/response.hpp"
 #include "websockify/net/connect_target.hpp"
 #include "websockify/net/connect_unix.hpp"
+#include "websockify/net/deadline.hpp"
 #include "websockify/net/graceful_close.hpp"
 #include "websockify/net/read_proxy_header.hpp"
 #include "websockify/net/read_request_head.hpp"
@@ -62,16 +63,12 @@ net::awaitable<std::optional<std::byte>> peek_first_byte(net::stream_socket& cli
                                                          steady_clock::duration limit)
 {
     std::array<std::byte, 1> first{};
-    auto peeked = co_await net::with_timeout(
-        client.async_receive(asio::buffer(first), net::stream_socket::message_peek, net::use_tuple),
-        limit);
-    if (!peeked)
+    net::deadline time_limit(client.get_executor(), limit);
+    auto [ec, n] = co_await client.async_receive(
+        asio::buffer(first), net::stream_socket::message_peek, time_limit.token());
+    if (ec || n == 0)
     {
-        co_return std::nullopt;
-    }
-    if (auto [ec, n] = *peeked; ec || n == 0)
-    {
-        co_return std::nullopt;
+        co_return std::nullopt; // closed, failed or cut by the deadline
     }
     co_return first[0];
 }
