@@ -1,5 +1,7 @@
 #include "websockify/net/send_now.hpp"
 
+#include "../support/socket_pair.hpp"
+
 #include <array>
 #include <gtest/gtest.h>
 #include <string>
@@ -11,20 +13,7 @@ namespace websockify::net
 namespace
 {
 
-/// A connected unix socket pair, both as the relay's socket type.
-struct socket_pair
-{
-    explicit socket_pair(asio::io_context& io) : ours(io), peer(io)
-    {
-        std::array<int, 2> fds{};
-        EXPECT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds.data()), 0);
-        const asio::generic::stream_protocol unix_stream(AF_UNIX, 0);
-        ours.assign(unix_stream, fds[0]);
-        peer.assign(unix_stream, fds[1]);
-    }
-    stream_socket ours;
-    stream_socket peer;
-};
+using test::socket_pair;
 
 std::string read_available(stream_socket& socket, std::size_t size)
 {

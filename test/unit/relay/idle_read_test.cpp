@@ -1,5 +1,7 @@
 #include "websockify/relay/idle_read.hpp"
 
+#include "../support/socket_pair.hpp"
+
 #include <array>
 #include <chrono>
 #include <gtest/gtest.h>
@@ -13,23 +15,7 @@ namespace websockify::relay
 namespace
 {
 
-/// Both ends of a unix socketpair, as the relay's socket type.
-struct socket_pair
-{
-    explicit socket_pair(asio::io_context& io) : ours(io), peer(io)
-    {
-        std::array<int, 2> fds{};
-        if (::socketpair(AF_UNIX, SOCK_STREAM, 0, fds.data()) != 0)
-        {
-            throw std::system_error(errno, std::generic_category(), "socketpair");
-        }
-        const asio::generic::stream_protocol protocol(AF_UNIX, 0);
-        ours.assign(protocol, fds[0]);
-        peer.assign(protocol, fds[1]);
-    }
-    net::stream_socket ours;
-    net::stream_socket peer;
-};
+using test::socket_pair;
 
 void send_text(net::stream_socket& socket, std::string_view text)
 {
