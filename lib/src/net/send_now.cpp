@@ -71,4 +71,23 @@ sent_now send_now(stream_socket& socket, std::span<const asio::const_buffer> buf
     return send_iovecs(socket, slices.data(), count);
 }
 
+awaitable<std::error_code> write_all(stream_socket& socket, asio::const_buffer data)
+{
+    std::array<asio::const_buffer, 1> whole; // no braces: gcc 12 and initialisers in coroutines
+    whole[0] = data;
+    const auto now = send_now(socket, whole);
+    if (now.ec || now.bytes == data.size())
+    {
+        co_return now.ec;
+    }
+    auto [ec, n] = co_await asio::async_write(socket, data + now.bytes, use_tuple);
+    co_return ec;
+}
+
+awaitable<std::error_code> write_all(tls_stream& stream, asio::const_buffer data)
+{
+    auto [ec, n] = co_await asio::async_write(stream, data, use_tuple);
+    co_return ec;
+}
+
 } // namespace websockify::net

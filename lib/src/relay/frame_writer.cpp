@@ -3,6 +3,7 @@
 #include "websockify/net/send_now.hpp"
 
 #include <array>
+#include <memory>
 #include <type_traits>
 
 namespace websockify::relay
@@ -46,7 +47,8 @@ frame_writer<Stream>::frame_writer(Stream& client, std::chrono::steady_clock::du
 
 template <class Stream>
 net::awaitable<bool> frame_writer<Stream>::send(ws::opcode op, std::span<const std::byte> payload,
-                                                bool compressed)
+                                                bool compressed,
+                                                std::chrono::steady_clock::duration limit)
 {
     if (broken_)
     {
@@ -88,31 +90,43 @@ net::awaitable<bool> frame_writer<Stream>::send(ws::opcode op, std::span<const s
         sent = now.bytes;
         net::drop_front(frame, sent);
     }
-    // The write listens to `cut` only. The caller's cancellation (its slot in the coroutine's
-    // cancellation state) starts the grace timer instead, which pulls `cut` when it expires.
-    asio::cancellation_signal cut;
-    asio::steady_timer grace(client_.get_executor());
+    // The write listens to `cut` only. `limit` and the caller's cancellation (its slot in the
+    // coroutine's cancellation state) set the grace timer, which pulls `cut` when it expires.
+    // Shared: an expiry already queued when the write ends may run after this frame is gone.
+    auto cut = std::make_shared<asio::cancellation_signal>();
+    asio::steady_timer grace(client_.get_executor(), std::chrono::steady_clock::time_point::max());
+    auto pull_after = [&grace, cut](std::chrono::steady_clock::duration after)
+    {
+        grace.expires_after(after);
+        grace.async_wait(
+            [cut](const asio::error_code& ec)
+            {
+                if (!ec)
+                {
+                    cut->emit(asio::cancellation_type::all);
+                }
+            });
+    };
+    if (limit.count() > 0)
+    {
+        pull_after(limit);
+    }
     auto caller = co_await asio::this_coro::cancellation_state;
     auto caller_slot = caller.slot();
     // Unconnected when nothing above can cancel this coroutine (e.g. a refusal's close frame).
     if (caller_slot.is_connected())
     {
         caller_slot.assign(
-            [&grace, &cut, limit = finish_grace_](asio::cancellation_type)
+            [&grace, pull_after, finish = finish_grace_](asio::cancellation_type)
             {
-                grace.expires_after(limit);
-                grace.async_wait(
-                    [&cut](const asio::error_code& ec)
-                    {
-                        if (!ec) // an aborted wait may run after this frame is gone: touch nothing
-                        {
-                            cut.emit(asio::cancellation_type::all);
-                        }
-                    });
+                if (grace.expiry() > std::chrono::steady_clock::now() + finish)
+                {
+                    pull_after(finish); // never later than `limit`
+                }
             });
     }
     auto [ec, written] = co_await asio::async_write(
-        client_, frame, asio::bind_cancellation_slot(cut.slot(), net::use_tuple));
+        client_, frame, asio::bind_cancellation_slot(cut->slot(), net::use_tuple));
     if (caller_slot.is_connected())
     {
         caller_slot.clear();
@@ -127,10 +141,11 @@ net::awaitable<bool> frame_writer<Stream>::send(ws::opcode op, std::span<const s
 }
 
 template <class Stream>
-net::awaitable<bool> frame_writer<Stream>::send_close(std::uint16_t code, std::string_view reason)
+net::awaitable<bool> frame_writer<Stream>::send_close(std::uint16_t code, std::string_view reason,
+                                                      std::chrono::steady_clock::duration limit)
 {
     const auto payload = ws::make_close_payload(code, reason);
-    co_return co_await send(ws::opcode::close, payload);
+    co_return co_await send(ws::opcode::close, payload, false, limit);
 }
 
 template class frame_writer<net::stream_socket>;

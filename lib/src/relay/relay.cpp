@@ -553,7 +553,7 @@ pump_end pump_failed(const log::connection_log& log, const std::exception_ptr& f
 template <class Stream, class Target>
 net::awaitable<void> answer_close(session<Stream, Target>& s, const pump_end& end)
 {
-    co_await net::with_timeout(s.writer.send_close(end.code, end.reason), s.settings.close_timeout);
+    co_await s.writer.send_close(end.code, end.reason, s.settings.close_timeout);
     co_await net::graceful_close(s.client, s.settings.close_timeout);
 }
 

@@ -9,6 +9,7 @@
 #include "websockify/net/graceful_close.hpp"
 #include "websockify/net/read_proxy_header.hpp"
 #include "websockify/net/read_request_head.hpp"
+#include "websockify/net/send_now.hpp"
 #include "websockify/net/with_timeout.hpp"
 #include "websockify/record/record_name.hpp"
 #include "websockify/relay/hixie_relay.hpp"
@@ -42,7 +43,7 @@ template <class Stream>
 net::awaitable<void> answer_and_close(Stream& client, std::string response,
                                       const config::settings& settings)
 {
-    co_await asio::async_write(client, asio::buffer(response), net::use_tuple);
+    co_await net::write_all(client, asio::buffer(response));
     co_await net::graceful_close(client, settings.close_timeout);
 }
 
@@ -518,8 +519,7 @@ serve_hixie(Stream& client, connection_lifetime& lifetime, const http::request_h
     }
     constexpr bool tls = std::is_same_v<Stream, net::tls_stream>;
     const auto response = ws::format_hixie_response(*request, tls, answer);
-    if (auto [ec, n] = co_await asio::async_write(client, asio::buffer(response), net::use_tuple);
-        ec)
+    if (const auto ec = co_await net::write_all(client, asio::buffer(response)); ec)
     {
         net::close_now(client);
         co_return;
@@ -629,8 +629,7 @@ serve_upgrade(Stream& client, connection_lifetime& lifetime, const shared_state&
     const auto compression = agree_compression(settings, *head, mode);
     const auto extensions = extensions_answer(compression);
     const auto response = ws::format_upgrade_response(*upgrade, mode, extensions);
-    if (auto [ec, n] = co_await asio::async_write(client, asio::buffer(response), net::use_tuple);
-        ec)
+    if (const auto ec = co_await net::write_all(client, asio::buffer(response)); ec)
     {
         net::close_now(client);
         co_return;

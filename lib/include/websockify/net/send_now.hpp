@@ -20,6 +20,11 @@ struct sent_now
 /// and no allocation; the caller finishes a short write with async_write. No SIGPIPE.
 sent_now send_now(stream_socket& socket, std::span<const asio::const_buffer> buffers);
 
+/// Writes all of `data`: at once when the socket takes it (a short response usually fits),
+/// else the rest asynchronously. A TLS stream always writes asynchronously.
+awaitable<std::error_code> write_all(stream_socket& socket, asio::const_buffer data);
+awaitable<std::error_code> write_all(tls_stream& stream, asio::const_buffer data);
+
 /// Drops the first `bytes` bytes of a buffer sequence kept in a contiguous container (emptied
 /// buffers stay, with size 0): what is left to write after a short write.
 template <class Buffers> void drop_front(Buffers& buffers, std::size_t bytes)

@@ -27,12 +27,17 @@ public:
     /// it (leaving the writer broken). A frame cut in half would leave the client unable to
     /// parse anything after it, the close frame included, and a pump is cancelled whenever
     /// the other direction ends.
+    /// A `limit` (zero: none) cuts a write that takes longer, a client that stopped reading,
+    /// without a with_timeout around it (which costs two coroutines even when the frame fits in
+    /// the socket at once, the usual case). It does not bound the wait for the turn.
     /// False when the client stream failed or the write was cancelled.
     net::awaitable<bool> send(ws::opcode op, std::span<const std::byte> payload,
-                              bool compressed = false);
+                              bool compressed = false,
+                              std::chrono::steady_clock::duration limit = {});
 
     /// Sends close(code, reason) unless an interrupted write left a partial frame on the wire.
-    net::awaitable<bool> send_close(std::uint16_t code, std::string_view reason);
+    net::awaitable<bool> send_close(std::uint16_t code, std::string_view reason,
+                                    std::chrono::steady_clock::duration limit = {});
 
     /// True once a write stopped mid-frame: the peer can no longer parse the stream, so no
     /// further frame (not even a close) may be sent.
