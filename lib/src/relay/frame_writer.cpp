@@ -13,7 +13,7 @@ namespace
 
 constexpr std::byte rsv1_bit{0x40};
 
-/// Frees the one-slot channel however the write ends. A pump cancelled by `||` while runnable
+/// Frees the one-slot channel however the write ends. A pump cancelled while runnable
 /// gets an exception from its next co_await (Asio's throw_if_cancelled default); without this
 /// guard the lock stayed taken and the close sequence waited on it forever.
 class lock_release

@@ -118,13 +118,7 @@ net::awaitable<void> accept_loop(net::stream_acceptor& acceptor, const shared_st
         lifetime.total_place = std::move(slot);
         asio::co_spawn(session_executor,
                        serve_connection(std::move(socket), std::move(lifetime), state, log),
-                       [id = log.id()](const std::exception_ptr& e)
-                       {
-                           if (e)
-                           {
-                               log_unexpected_end(id, e);
-                           }
-                       });
+                       on_connection_end(log.id()));
     }
 }
 

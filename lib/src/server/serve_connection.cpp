@@ -396,13 +396,7 @@ void start_session(Stream& client, connection_lifetime& lifetime, const shared_s
     asio::co_spawn(executor,
                    relay_to_target(std::move(client), std::move(lifetime), state, log,
                                    std::move(where), std::move(relay_with)),
-                   [id = log.id()](const std::exception_ptr& e)
-                   {
-                       if (e)
-                       {
-                           log_unexpected_end(id, e);
-                       }
-                   });
+                   on_connection_end(log.id()));
 }
 
 /// What an RFC 6455 session was agreed in its handshake; relays with it.

@@ -44,4 +44,16 @@ struct connection_lifetime
 /// A connection's coroutine ended by an exception: a bug, logged with the connection's id.
 void log_unexpected_end(std::uint64_t id, const std::exception_ptr& failure);
 
+/// The completion handler for a co_spawned connection coroutine: logs an unexpected end.
+inline auto on_connection_end(std::uint64_t id)
+{
+    return [id](const std::exception_ptr& failure)
+    {
+        if (failure)
+        {
+            log_unexpected_end(id, failure);
+        }
+    };
+}
+
 } // namespace websockify::server
